@@ -36,9 +36,7 @@ export type StationStatus = z.infer<typeof StationStatusSchema>;
 export const StationValueSchema = MetricValueSchema.extend({ status: StationStatusSchema });
 
 function metricsOf<K extends string, S extends z.ZodType>(keys: readonly [K, ...K[]], value: S) {
-  return z
-    .partialRecord(z.enum(keys), value)
-    .refine((m) => Object.keys(m).length > 0, 'at least one metric');
+  return z.partialRecord(z.enum(keys), value).refine((m) => Object.keys(m).length > 0, 'at least one metric');
 }
 
 const keysOf = <T extends object>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];

@@ -102,7 +102,13 @@ export const solarMetrics = {
   energy_today: energy('Energy produced since local midnight'),
   energy_lifetime: energy('Lifetime energy counter'),
   dc_power: power('DC input power', 0, 1e9),
-  dc_voltage: { unit: 'V', accepts: { V: same, kV: { factor: 1_000 } }, min: 0, max: 2_000, description: 'DC input voltage' },
+  dc_voltage: {
+    unit: 'V',
+    accepts: { V: same, kV: { factor: 1_000 } },
+    min: 0,
+    max: 2_000,
+    description: 'DC input voltage',
+  },
   temperature: temperature('Inverter (cabinet) temperature'),
 } as const satisfies Record<string, MetricSpec>;
 

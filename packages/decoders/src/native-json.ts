@@ -14,16 +14,16 @@ import {
   type EvSession,
   evMeterMetrics,
   isDeviceMessageKind,
+  type Measurement,
   type MeterReading,
   type MetricSpec,
   meterMetrics,
-  type Measurement,
   parseDeviceTime,
   parseDeviceTopic,
   type Reading,
   type SolarTelemetry,
-  solarMetrics,
   type StationStatus,
+  solarMetrics,
   toCanonical,
   type WastewaterSample,
   wastewaterMetrics,
@@ -161,7 +161,11 @@ function build(
       r.states.event = m.event;
       r.states.sessionId = m.sessionId;
       if (m.reason !== undefined) r.states.reason = m.reason;
-      const bad = convertMetrics({ energy_register: evMeterMetrics.energy_register }, { energy_register: m.meter }, r.values);
+      const bad = convertMetrics(
+        { energy_register: evMeterMetrics.energy_register },
+        { energy_register: m.meter },
+        r.values,
+      );
       return bad ?? { kind: 'reading', record: r };
     }
     case 'detection': {
@@ -219,10 +223,22 @@ export function decodeNativeJson(msg: RawMessage, ctx: DecodeContext): Outcome {
   const kind = topic.message;
   const placement = ctx.registry.placement(topic.deviceId);
   if (placement === undefined) {
-    return refuse(msg, ctx, 'unknown_device', `device "${topic.deviceId}" is not registered or is disabled`, topicDevice);
+    return refuse(
+      msg,
+      ctx,
+      'unknown_device',
+      `device "${topic.deviceId}" is not registered or is disabled`,
+      topicDevice,
+    );
   }
   if (msg.publisher !== null && msg.publisher !== topic.deviceId) {
-    return refuse(msg, ctx, 'not_authorised', `publisher "${msg.publisher}" may not publish for "${topic.deviceId}"`, topicDevice);
+    return refuse(
+      msg,
+      ctx,
+      'not_authorised',
+      `publisher "${msg.publisher}" may not publish for "${topic.deviceId}"`,
+      topicDevice,
+    );
   }
   const spec = deviceMessages[kind];
   if (spec.deviceKind !== placement.device.kind) {
@@ -248,7 +264,13 @@ export function decodeNativeJson(msg: RawMessage, ctx: DecodeContext): Outcome {
   if (obj.v !== 1) {
     return obj.v === undefined
       ? refuse(msg, ctx, 'missing_field', 'v: the schema version is required (1)', topicDevice)
-      : refuse(msg, ctx, 'unsupported_version', `v: ${JSON.stringify(obj.v)} is not a supported version (1)`, topicDevice);
+      : refuse(
+          msg,
+          ctx,
+          'unsupported_version',
+          `v: ${JSON.stringify(obj.v)} is not a supported version (1)`,
+          topicDevice,
+        );
   }
   if (typeof obj.deviceId === 'string' && obj.deviceId !== topic.deviceId) {
     return refuse(

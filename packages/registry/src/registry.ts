@@ -60,10 +60,19 @@ export class Registry {
       }
       return seen;
     };
-    const localityIds = dupes('locality', data.localities.map((l) => l.id));
+    const localityIds = dupes(
+      'locality',
+      data.localities.map((l) => l.id),
+    );
     const sites = new Map(data.sites.map((s) => [s.id, s]));
-    dupes('site', data.sites.map((s) => s.id));
-    dupes('device', data.devices.map((d) => d.id));
+    dupes(
+      'site',
+      data.sites.map((s) => s.id),
+    );
+    dupes(
+      'device',
+      data.devices.map((d) => d.id),
+    );
     for (const l of data.localities) {
       if (l.parentId !== null && !localityIds.has(l.parentId)) {
         problems.push(`locality "${l.id}": parent "${l.parentId}" is not a locality`);

@@ -1,0 +1,4 @@
+export * from './bus.ts';
+export * from './errors.ts';
+export * from './source.ts';
+export * from './store.ts';

@@ -1,0 +1,54 @@
+import type { Detection, Measurement, Reading, Refusal, RefusalReason } from '@hpg/contracts';
+import type { HealthReport } from './bus.ts';
+
+/** Which readings: at most one of device, site or a set of localities; a half-open time range. */
+export interface ReadingQuery {
+  readonly deviceId?: string;
+  readonly siteId?: string;
+  readonly localityIds?: readonly string[];
+  readonly measurement?: Measurement;
+  /** Inclusive start, epoch ms. */
+  readonly from: number;
+  /** Exclusive end, epoch ms. */
+  readonly to: number;
+  readonly limit: number;
+  readonly order?: 'asc' | 'desc';
+}
+
+export interface DetectionQuery {
+  readonly deviceId?: string;
+  readonly localityIds?: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+}
+
+export interface RefusalQuery {
+  readonly reason?: RefusalReason;
+  readonly deviceId?: string;
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+}
+
+/**
+ * The time-series store. Writes are idempotent: a reading is identified by
+ * (measurement, deviceId, channel, ts) and a second write of it replaces the first (last write
+ * wins, as in InfluxDB); a detection by (deviceId, eventId); a refusal by its id.
+ * A write resolves only when the store has acknowledged it.
+ */
+export interface Store {
+  writeReadings(readings: readonly Reading[]): Promise<void>;
+  writeDetections(detections: readonly Detection[]): Promise<void>;
+  writeRefusals(refusals: readonly Refusal[]): Promise<void>;
+  /** Readings ordered by time (then device, channel), ascending unless `order` says otherwise. */
+  queryReadings(q: ReadingQuery): Promise<Reading[]>;
+  /** Detections by start time, newest first. */
+  queryDetections(q: DetectionQuery): Promise<Detection[]>;
+  /** Refusals newest first. */
+  queryRefusals(q: RefusalQuery): Promise<Refusal[]>;
+  /** Refusals counted by reason over a time range. */
+  countRefusals(from: number, to: number): Promise<Partial<Record<RefusalReason, number>>>;
+  health(): Promise<HealthReport>;
+  close(): Promise<void>;
+}
