@@ -136,3 +136,13 @@ export function toCanonical(spec: MetricSpec, value: number, unit: string): numb
   if (conversion === undefined) return undefined;
   return value * conversion.factor + (conversion.offset ?? 0);
 }
+
+/** The catalogue of each measurement's numeric values, for API consumers that need units. */
+export const metricsByMeasurement = {
+  wastewater: wastewaterMetrics,
+  solar: solarMetrics,
+  meter: meterMetrics,
+  ev_meter: evMeterMetrics,
+  ev_session: { energy_register: evMeterMetrics.energy_register },
+  ev_status: {},
+} as const satisfies Record<string, Record<string, MetricSpec>>;

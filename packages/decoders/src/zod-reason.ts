@@ -17,9 +17,10 @@ export function reasonFromIssues(input: unknown, error: z.ZodError): { reason: R
   const where = issue.path.length > 0 ? issue.path.join('.') : '(payload)';
   const at = valueAt(input, issue.path);
   const detail = `${where}: ${issue.message}`;
+  const aboutAValue = issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union';
+  if (aboutAValue && !at.found) return { reason: 'missing_field', detail };
   switch (issue.code) {
     case 'invalid_type':
-      if (!at.found) return { reason: 'missing_field', detail };
       if (typeof at.value === 'number' && !Number.isFinite(at.value)) return { reason: 'non_finite_number', detail };
       return { reason: 'invalid_type', detail };
     case 'too_small':

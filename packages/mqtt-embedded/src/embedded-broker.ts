@@ -1,0 +1,186 @@
+/**
+ * The embedded MQTT broker: a real MQTT 3.1.1/5 broker (Aedes) inside the process, with
+ * per-device authentication against the registry, so a newcomer runs the platform with nothing
+ * installed. Devices connect with username = device id and their password.
+ *
+ * It is also ingest's message source in embedded mode: each PUBLISH is handed to ingest inside
+ * Aedes' authorizePublish step, which Aedes runs before it acknowledges the message (PUBACK for
+ * QoS 1, PUBREC for QoS 2). So a message is acknowledged only once the bus accepted it; if ingest
+ * cannot take it (shutting down), the client is disconnected without an acknowledgement and
+ * resends it when it reconnects.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import type { RawMessage } from '@hpg/decoders';
+import type { AuthFailure, MessageSource } from '@hpg/ports';
+import { type Registry, verifyPassword } from '@hpg/registry';
+import { Aedes, type Client } from 'aedes';
+
+export interface EmbeddedBrokerOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly registry: () => Registry;
+  /** Clients allowed to subscribe to device topics (observers, the simulator's checks); never to publish. */
+  readonly observers?: readonly { readonly username: string; readonly password: string }[];
+}
+
+interface Identity {
+  readonly username: string;
+  readonly role: 'device' | 'observer';
+}
+
+export interface EmbeddedBroker {
+  readonly port: number;
+  readonly source: MessageSource;
+  /** Number of connected clients. */
+  connectedClients(): number;
+  close(): Promise<void>;
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+class NotAuthorised extends Error {
+  readonly returnCode: number;
+  constructor(message: string) {
+    super(message);
+    this.returnCode = 4; // MQTT 3.1.1 CONNACK 0x04: bad user name or password
+  }
+}
+
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const identities = new WeakMap<Client, Identity>();
+  // Successful logins are remembered by password digest, so reconnects skip the deliberately
+  // slow scrypt; a wrong password always pays the full cost.
+  const verified = new Map<string, string>();
+  const authListeners: ((f: AuthFailure) => void)[] = [];
+  let handler: ((msg: RawMessage) => Promise<void>) | undefined;
+  let accepting = false;
+  const inFlight = new Set<Promise<void>>();
+
+  const broker = await Aedes.createBroker({ heartbeatInterval: 60_000, drainTimeout: 30_000 });
+
+  const fail = (client: Client, username: string | null, reason: string) => {
+    const failure: AuthFailure = { at: Date.now(), clientId: client.id, username, reason };
+    for (const l of authListeners) l(failure);
+  };
+
+  broker.authenticate = (client, username, password, callback) => {
+    const name = username ?? null;
+    const pw = password ?? Buffer.alloc(0);
+    const observer = options.observers?.find((o) => o.username === name);
+    if (observer !== undefined) {
+      if (pw.toString('utf8') === observer.password) {
+        identities.set(client, { username: observer.username, role: 'observer' });
+        return callback(null, true);
+      }
+      fail(client, name, 'wrong observer password');
+      return callback(new NotAuthorised('bad user name or password'), false);
+    }
+    const placement = name === null ? undefined : options.registry().placement(name);
+    if (name === null || placement === undefined) {
+      fail(client, name, name === null ? 'no username' : 'unknown or disabled device');
+      return callback(new NotAuthorised('bad user name or password'), false);
+    }
+    const digest = sha256(pw);
+    if (verified.get(name) === digest) {
+      identities.set(client, { username: name, role: 'device' });
+      return callback(null, true);
+    }
+    verifyPassword(pw.toString('utf8'), placement.device.credentials).then(
+      (ok) => {
+        if (ok) {
+          verified.set(name, digest);
+          identities.set(client, { username: name, role: 'device' });
+          callback(null, true);
+        } else {
+          fail(client, name, 'wrong password');
+          callback(new NotAuthorised('bad user name or password'), false);
+        }
+      },
+      (err: unknown) => {
+        fail(client, name, `credential check failed: ${String(err)}`);
+        callback(new NotAuthorised('bad user name or password'), false);
+      },
+    );
+  };
+
+  broker.authorizePublish = (client, packet, callback) => {
+    if (client === null) return callback(null); // the broker's own will messages
+    if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS topics are reserved'));
+    const who = identities.get(client);
+    if (who?.role !== 'device') return callback(new Error('only devices publish'));
+    if (!accepting || handler === undefined) return callback(new Error('ingest is not accepting messages'));
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const work = handler({ topic: packet.topic, payload, receivedAt: Date.now(), publisher: who.username });
+    inFlight.add(work);
+    work.then(
+      () => {
+        inFlight.delete(work);
+        callback(null);
+      },
+      (err: unknown) => {
+        inFlight.delete(work);
+        callback(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  };
+
+  // Devices may only subscribe under their own id (commands, later); observers may read device topics.
+  broker.authorizeSubscribe = (client, sub, callback) => {
+    const who = identities.get(client);
+    if (who === undefined) return callback(new Error('not authenticated'));
+    if (who.role === 'observer' && sub.topic.startsWith('hpg/')) return callback(null, sub);
+    if (who.role === 'device' && sub.topic.startsWith(`hpg/v1/devices/${who.username}/`)) return callback(null, sub);
+    return callback(null, null);
+  };
+
+  // Nothing but observers receives device traffic; skip fan-out work for everyone else.
+  broker.authorizeForward = (client, packet) => {
+    const who = identities.get(client);
+    return who?.role === 'observer' || packet.topic.startsWith(`hpg/v1/devices/${who?.username}/`) ? packet : null;
+  };
+
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+
+  const source: MessageSource = {
+    async start(h) {
+      handler = h;
+      accepting = true;
+    },
+    async stop() {
+      accepting = false;
+      await Promise.allSettled([...inFlight]);
+    },
+    onAuthFailure(listener) {
+      authListeners.push(listener);
+    },
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    source,
+    connectedClients: () => broker.connectedClients,
+    close() {
+      closing ??= (async () => {
+        await source.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Existing connections keep the server open; Aedes closes them.
+          broker.close(() => undefined);
+        });
+      })();
+      return closing;
+    },
+  };
+}

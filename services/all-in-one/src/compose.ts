@@ -1,0 +1,154 @@
+/**
+ * Composes every service in one process on the embedded engines: Aedes (MQTT), the in-process
+ * bus and the SQLite store. The services are the same code that runs alone against Mosquitto,
+ * Kafka and InfluxDB; only the adapters passed in differ.
+ *
+ * Start order: store → bus → writer → ingest → broker → API → simulator (consumers before
+ * producers). Stop order is the reverse of the data flow: stop taking device messages, let
+ * the bus drain into the store, then close.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Api, startApi } from '@hpg/api';
+import { MemoryBus } from '@hpg/bus-memory';
+import { createIngest } from '@hpg/ingest';
+import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
+import { createMetrics, Gauge, type Logger, Lifecycle } from '@hpg/platform';
+import { Registry } from '@hpg/registry';
+import { createSimulator } from '@hpg/simulator';
+import { openSqliteStore } from '@hpg/store-sqlite';
+import { createWriter } from '@hpg/writer';
+import type { AllInOneConfig } from './config.ts';
+
+export interface AllInOne {
+  readonly mqttUrl: string;
+  readonly apiUrl: string;
+  readonly registry: Registry;
+  readonly bus: MemoryBus;
+  readonly lifecycle: Lifecycle;
+  /** Ordered shutdown; resolves true when every step succeeded. Idempotent. */
+  stop(): Promise<boolean>;
+}
+
+/** How long shutdown waits for the bus to drain into the store before closing anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
+export function loadRegistry(file: string): Registry {
+  return Registry.from(JSON.parse(readFileSync(resolve(file), 'utf8')));
+}
+
+export async function startAllInOne(config: AllInOneConfig, logger: Logger): Promise<AllInOne> {
+  const lifecycle = new Lifecycle(logger);
+  const metrics = createMetrics();
+  const registry = loadRegistry(config.registryFile);
+  const currentRegistry = () => registry;
+  const started: (() => Promise<void>)[] = [];
+  try {
+    const storePath = resolve(config.store.path);
+    mkdirSync(dirname(storePath), { recursive: true });
+    const store = await openSqliteStore({ path: storePath });
+    started.push(() => store.close());
+
+    const bus = new MemoryBus({
+      partitions: config.bus.partitions,
+      capacity: config.bus.capacity,
+      onDeadLetter: (dl) => logger.error({ topic: dl.topic, group: dl.group, key: dl.key, error: dl.error }, 'dead letter'),
+      onHandlerError: ({ topic, group, attempt, error }) =>
+        logger.warn({ topic, group, attempt, err: error }, 'bus handler failed; redelivering'),
+    });
+    started.push(() => bus.close());
+    new Gauge({
+      name: 'hpg_bus_lag_records',
+      help: 'Records published but not yet committed, by topic and consumer group',
+      labelNames: ['topic', 'group'],
+      registers: [metrics],
+      collect() {
+        for (const l of bus.lag()) this.set({ topic: l.topic, group: l.group }, l.lag);
+      },
+    });
+
+    const writer = createWriter({ bus, store, logger: logger.child({ service: 'writer' }), metrics }, config.writer);
+    await writer.start();
+    started.push(() => writer.stop());
+
+    const broker = await startEmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, registry: currentRegistry });
+    started.push(() => broker.close());
+    const ingest = createIngest(
+      { source: broker.source, bus, registry: currentRegistry, logger: logger.child({ service: 'ingest' }), metrics },
+      config.ingest,
+    );
+    await ingest.start();
+    new Gauge({
+      name: 'hpg_mqtt_connected_clients',
+      help: 'Clients connected to the embedded MQTT broker',
+      registers: [metrics],
+      collect() {
+        this.set(broker.connectedClients());
+      },
+    });
+
+    const api: Api = await startApi(
+      {
+        store,
+        registry: currentRegistry,
+        metrics,
+        logger: logger.child({ service: 'api' }),
+        health: [
+          { name: 'bus', check: () => bus.health() },
+          {
+            name: 'mqtt',
+            check: async () => ({ ok: true, detail: `embedded broker, ${broker.connectedClients()} clients` }),
+          },
+        ],
+      },
+      config.api,
+    );
+    started.push(() => api.close());
+    const mqttUrl = `mqtt://${config.mqtt.host}:${broker.port}`;
+
+    const simulator = config.simulator.enabled
+      ? createSimulator(
+          { logger: logger.child({ service: 'simulator' }) },
+          {
+            brokerUrl: mqttUrl,
+            registry: registry.data,
+            fleetSecret: config.simulator.fleetSecret,
+            seed: config.simulator.seed,
+            speed: config.simulator.speed,
+            ...(config.simulator.ratePerSecond !== undefined && { ratePerSecond: config.simulator.ratePerSecond }),
+            backfillHours: config.simulator.backfillHours,
+          },
+        )
+      : undefined;
+    if (simulator !== undefined) await simulator.start();
+
+    // Shutdown: producers first, then drain, then close what holds data.
+    if (simulator !== undefined) lifecycle.onShutdown('simulator', () => simulator.stop());
+    lifecycle.onShutdown('ingest: stop taking device messages', () => ingest.stop());
+    lifecycle.onShutdown('mqtt broker', () => broker.close());
+    lifecycle.onShutdown('bus: drain into the store', async () => {
+      const drained = bus.drained();
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), DRAIN_TIMEOUT_MS).unref());
+      if ((await Promise.race([drained, timeout])) === 'timeout') {
+        throw new Error(`bus not drained after ${DRAIN_TIMEOUT_MS} ms: ${JSON.stringify(bus.lag())}`);
+      }
+    });
+    lifecycle.onShutdown('writer', () => writer.stop());
+    lifecycle.onShutdown('bus', () => bus.close());
+    lifecycle.onShutdown('api', () => api.close());
+    lifecycle.onShutdown('store', () => store.close());
+
+    return {
+      mqttUrl,
+      apiUrl: api.url,
+      registry,
+      bus,
+      lifecycle,
+      stop: () => lifecycle.shutdown('stop requested'),
+    };
+  } catch (err) {
+    // A half-started process releases what it opened (ports, the store file) before failing.
+    for (const close of started.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The all-in-one process's configuration: every service's section in one schema, loaded from
+ * defaults, an optional JSON file (HPG_CONFIG) and environment variables, validated at start.
+ */
+import { API_ENV, ApiConfigSchema } from '@hpg/api';
+import { INGEST_ENV, IngestConfigSchema } from '@hpg/ingest';
+import { type EnvBinding, loadConfig } from '@hpg/platform';
+import { WRITER_ENV, WriterConfigSchema } from '@hpg/writer';
+import { z } from 'zod';
+
+export const AllInOneConfigSchema = z.object({
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  /** Localities, sites and devices (with credential hashes). */
+  registryFile: z.string().min(1).default('config/registry.demo.json'),
+  mqtt: z
+    .object({
+      host: z.string().min(1).default('127.0.0.1'),
+      // 1884, not 1883: machines that already run a broker (Mosquitto) keep 1883.
+      port: z.number().int().min(0).max(65_535).default(1884),
+    })
+    .prefault({}),
+  api: ApiConfigSchema.prefault({}),
+  store: z.object({ path: z.string().min(1).default('var/hpg.sqlite') }).prefault({}),
+  bus: z
+    .object({
+      partitions: z.number().int().min(1).max(256).default(4),
+      capacity: z.number().int().min(100).max(10_000_000).default(20_000),
+    })
+    .prefault({}),
+  ingest: IngestConfigSchema.prefault({}),
+  writer: WriterConfigSchema.prefault({}),
+  simulator: z
+    .object({
+      enabled: z.boolean().default(true),
+      seed: z.number().int().default(20_260_129),
+      /** Simulated seconds per real second at each device's own interval (1 = real time). */
+      speed: z.number().positive().max(100_000).default(1),
+      /** Total messages/s across the fleet instead of each device's interval (benchmarks). */
+      ratePerSecond: z.number().positive().max(1_000_000).optional(),
+      /** Publishes this many past hours first, so dashboards have history at once. */
+      backfillHours: z.number().min(0).max(24 * 60).default(0),
+      /** Development-only secret the demo fleet's passwords derive from; never a real device's. */
+      fleetSecret: z.string().min(8).default('hpg-demo-fleet'),
+    })
+    .prefault({}),
+});
+export type AllInOneConfig = z.infer<typeof AllInOneConfigSchema>;
+
+export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
+  HPG_LOG_LEVEL: { path: 'log.level', type: 'string', description: 'fatal|error|warn|info|debug|trace|silent' },
+  HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
+  HPG_MQTT_HOST: { path: 'mqtt.host', type: 'string', description: 'embedded MQTT broker listen address' },
+  HPG_MQTT_PORT: { path: 'mqtt.port', type: 'int', description: 'embedded MQTT broker port' },
+  HPG_STORE_PATH: { path: 'store.path', type: 'string', description: 'embedded store file (SQLite)' },
+  HPG_BUS_PARTITIONS: { path: 'bus.partitions', type: 'int', description: 'partitions per bus topic' },
+  HPG_BUS_CAPACITY: { path: 'bus.capacity', type: 'int', description: 'uncommitted records per partition' },
+  HPG_SIM_ENABLED: { path: 'simulator.enabled', type: 'bool', description: 'run the simulated fleet' },
+  HPG_SIM_SEED: { path: 'simulator.seed', type: 'int', description: 'simulator random seed' },
+  HPG_SIM_SPEED: { path: 'simulator.speed', type: 'number', description: 'simulated seconds per second' },
+  HPG_SIM_RATE: { path: 'simulator.ratePerSecond', type: 'number', description: 'total messages/s (load)' },
+  HPG_SIM_BACKFILL_HOURS: { path: 'simulator.backfillHours', type: 'number', description: 'history to publish first' },
+  HPG_SIM_FLEET_SECRET: { path: 'simulator.fleetSecret', type: 'string', description: 'demo fleet password secret' },
+  ...API_ENV,
+  ...INGEST_ENV,
+  ...WRITER_ENV,
+};
+
+export function loadAllInOneConfig(env: Readonly<Record<string, string | undefined>>): AllInOneConfig {
+  return loadConfig(AllInOneConfigSchema, { env, bindings: ALL_IN_ONE_ENV, file: env.HPG_CONFIG });
+}

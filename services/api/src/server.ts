@@ -1,0 +1,190 @@
+/**
+ * HTTP API: health that checks its dependencies, Prometheus metrics, readings by device / site /
+ * locality / time range, detections, and the refusals with their reasons.
+ */
+import { metricsByMeasurement, REFUSAL_REASONS } from '@hpg/contracts';
+import type { Logger, Registry as MetricsRegistry } from '@hpg/platform';
+import type { HealthReport, Store } from '@hpg/ports';
+import type { Registry } from '@hpg/registry';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import type { ApiConfig } from './config.ts';
+import {
+  DetectionsQuerySchema,
+  ReadingsQuerySchema,
+  RefusalsQuerySchema,
+  SummaryQuerySchema,
+  window,
+} from './query.ts';
+
+export interface HealthCheck {
+  readonly name: string;
+  readonly check: () => Promise<HealthReport>;
+}
+
+export interface ApiDeps {
+  readonly store: Store;
+  readonly registry: () => Registry;
+  readonly metrics: MetricsRegistry;
+  readonly logger: Logger;
+  /** Everything /healthz checks besides the store. */
+  readonly health: readonly HealthCheck[];
+  readonly now?: () => number;
+}
+
+export interface Api {
+  readonly port: number;
+  readonly url: string;
+  readonly server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const HEALTH_TIMEOUT_MS = 2_000;
+
+function badRequest(reply: FastifyReply, error: z.ZodError) {
+  return reply.code(400).send({
+    error: {
+      code: 'invalid_query',
+      message: 'the query string is invalid',
+      details: error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`),
+    },
+  });
+}
+
+async function runCheck(c: HealthCheck): Promise<HealthReport & { name: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<HealthReport>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, detail: `no answer in ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    const r = await Promise.race([c.check(), timeout]);
+    return { name: c.name, ...r };
+  } catch (err) {
+    return { name: c.name, ok: false, detail: String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
+  const now = deps.now ?? Date.now;
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const clampLimit = (l: number | undefined) => Math.min(l ?? 1000, config.maxLimit);
+
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.logger.error({ err }, 'request failed');
+    // A 500 says nothing of the internals; the log has the error.
+    const message = status === 500 ? 'internal error' : (err.message ?? 'bad request');
+    void reply.code(status).send({ error: { code: status === 500 ? 'internal' : 'bad_request', message } });
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    const checks = await Promise.all(
+      [{ name: 'store', check: () => deps.store.health() }, ...deps.health].map(runCheck),
+    );
+    const ok = checks.every((c) => c.ok);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const body = await deps.metrics.metrics();
+    return reply.header('content-type', deps.metrics.contentType).send(body);
+  });
+
+  app.get('/api/v1/readings', async (req, reply) => {
+    const q = ReadingsQuerySchema.safeParse(req.query);
+    if (!q.success) return badRequest(reply, q.error);
+    const { from, to } = window(q.data, now());
+    const registry = deps.registry();
+    if (q.data.localityId !== undefined && registry.locality(q.data.localityId) === undefined) {
+      return reply.code(404).send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
+    }
+    const readings = await deps.store.queryReadings({
+      ...(q.data.deviceId !== undefined && { deviceId: q.data.deviceId }),
+      ...(q.data.siteId !== undefined && { siteId: q.data.siteId }),
+      ...(q.data.localityId !== undefined && { localityIds: registry.localityScope(q.data.localityId) }),
+      ...(q.data.measurement !== undefined && { measurement: q.data.measurement }),
+      from,
+      to,
+      limit: clampLimit(q.data.limit),
+      order: q.data.order ?? 'asc',
+    });
+    return { from, to, count: readings.length, units: unitsTable(), readings };
+  });
+
+  app.get('/api/v1/detections', async (req, reply) => {
+    const q = DetectionsQuerySchema.safeParse(req.query);
+    if (!q.success) return badRequest(reply, q.error);
+    const { from, to } = window(q.data, now());
+    const detections = await deps.store.queryDetections({
+      ...(q.data.deviceId !== undefined && { deviceId: q.data.deviceId }),
+      ...(q.data.localityId !== undefined && { localityIds: deps.registry().localityScope(q.data.localityId) }),
+      from,
+      to,
+      limit: clampLimit(q.data.limit),
+    });
+    return { from, to, count: detections.length, detections };
+  });
+
+  app.get('/api/v1/refusals', async (req, reply) => {
+    const q = RefusalsQuerySchema.safeParse(req.query);
+    if (!q.success) return badRequest(reply, q.error);
+    const { from, to } = window(q.data, now());
+    const refusals = await deps.store.queryRefusals({
+      ...(q.data.reason !== undefined && { reason: q.data.reason }),
+      ...(q.data.deviceId !== undefined && { deviceId: q.data.deviceId }),
+      from,
+      to,
+      limit: clampLimit(q.data.limit),
+    });
+    return { from, to, count: refusals.length, refusals };
+  });
+
+  app.get('/api/v1/refusals/summary', async (req, reply) => {
+    const q = SummaryQuerySchema.safeParse(req.query);
+    if (!q.success) return badRequest(reply, q.error);
+    const { from, to } = window(q.data, now());
+    const counts = await deps.store.countRefusals(from, to);
+    const byReason = Object.entries(counts).map(([reason, count]) => ({
+      reason,
+      count,
+      description: REFUSAL_REASONS[reason as keyof typeof REFUSAL_REASONS],
+    }));
+    return { from, to, total: byReason.reduce((s, r) => s + r.count, 0), byReason };
+  });
+
+  app.get('/api/v1/localities', async () => ({ localities: deps.registry().data.localities }));
+  app.get('/api/v1/sites', async () => ({ sites: deps.registry().data.sites }));
+  // Credentials never leave the registry.
+  app.get('/api/v1/devices', async () => ({
+    devices: deps.registry().data.devices.map(({ credentials: _c, ...d }) => d),
+  }));
+  app.get('/api/v1/units', async () => ({ units: unitsTable() }));
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${config.host}:${port}`,
+    server: app,
+    close() {
+      closing ??= app.close();
+      return closing;
+    },
+  };
+}
+
+let units: Record<string, Record<string, string>> | undefined;
+/** measurement → metric → canonical unit. */
+function unitsTable(): Record<string, Record<string, string>> {
+  units ??= Object.fromEntries(
+    Object.entries(metricsByMeasurement).map(([m, specs]) => [
+      m,
+      Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.unit])),
+    ]),
+  );
+  return units;
+}
