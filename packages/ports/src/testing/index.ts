@@ -1,0 +1,3 @@
+export * from './bus-contract.ts';
+export * from './fixtures.ts';
+export * from './store-contract.ts';

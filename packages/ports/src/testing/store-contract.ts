@@ -1,0 +1,394 @@
+/**
+ * The contract every Store adapter passes (embedded SQLite and InfluxDB alike). It speaks only
+ * through the port and uses fixed timestamps, so passing it means keeping the port's promises:
+ * idempotent writes by identity with the last write winning, half-open time ranges, the stated
+ * orders and filters, and big batches in one call.
+ */
+import { DetectionSchema, type Reading, ReadingSchema, type Refusal, RefusalSchema } from '@hpg/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PortError } from '../errors.ts';
+import type { DetectionQuery, ReadingQuery, RefusalQuery, Store } from '../store.ts';
+import { detection, reading, refusal, T0 } from './fixtures.ts';
+
+export interface StoreHarness {
+  readonly store: Store;
+  readonly cleanup: () => Promise<void>;
+}
+
+const SEC = 1_000;
+const MIN = 60_000;
+const DAY = 86_400_000;
+/** A range that holds every fixture below. */
+const FROM = T0 - DAY;
+const TO = T0 + DAY;
+
+export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    const readings = (q: Partial<ReadingQuery> = {}) =>
+      store.queryReadings({ from: FROM, to: TO, limit: 10_000, ...q });
+    const detections = (q: Partial<DetectionQuery> = {}) =>
+      store.queryDetections({ from: FROM, to: TO, limit: 10_000, ...q });
+    const refusals = (q: Partial<RefusalQuery> = {}) =>
+      store.queryRefusals({ from: FROM, to: TO, limit: 10_000, ...q });
+    const keys = (rs: readonly Reading[]) => rs.map((r) => `${r.measurement}/${r.deviceId}/${r.channel}@${r.ts - T0}`);
+
+    describe('readings', () => {
+      it('returns a written reading field for field, valid against the contract schema', async () => {
+        const station = reading({
+          deviceId: 'ww-rt-01',
+          values: { cod: 42.5, ph: 7.12, flow_in: 0, temperature: -1.25 },
+          quality: { cod: 'measuring', ph: 'calibrating', flow_in: 'error', temperature: 'measuring' },
+          receivedAt: T0 + 1_234,
+          source: 'hpg-json/v1',
+        });
+        const charger = reading({
+          measurement: 'ev_status',
+          deviceId: 'evc-rt-01',
+          siteId: 'cs-rt-01',
+          localityId: 'le-chan',
+          channel: '2',
+          ts: T0 + 17,
+          receivedAt: T0 + 99,
+          values: { power: 7_200.5 },
+          states: { status: 'Charging', sessionId: 'tx-0042' },
+          quality: {},
+          source: 'ocpp/1.6',
+        });
+        await store.writeReadings([station, charger]);
+
+        const got = await readings();
+        expect(got).toStrictEqual([station, charger]);
+        for (const r of got) expect(ReadingSchema.parse(r)).toStrictEqual(r);
+      });
+
+      it('keeps one point when the same reading is written twice, in one call or in two', async () => {
+        const r = reading({ deviceId: 'ww-dup-01' });
+        await store.writeReadings([r, r]);
+        await store.writeReadings([r]);
+        expect(await readings()).toStrictEqual([r]);
+      });
+
+      it('keeps points that differ only in channel or only in measurement apart', async () => {
+        const base = reading({ measurement: 'ev_meter', deviceId: 'evc-id-01', channel: '1', ts: T0 });
+        const otherChannel = { ...base, channel: '2', values: { power: 1 } };
+        const otherMeasurement = { ...base, measurement: 'ev_status' as const, values: { power: 2 } };
+        await store.writeReadings([base, otherChannel, otherMeasurement]);
+
+        const got = await readings({ deviceId: 'evc-id-01' });
+        expect(got).toHaveLength(3);
+        expect(got).toEqual(expect.arrayContaining([base, otherChannel, otherMeasurement]));
+      });
+
+      it('replaces a point written again with the same identity (last write wins)', async () => {
+        const first = reading({ deviceId: 'ww-lww-01', channel: '', ts: T0 });
+        const second = reading({
+          deviceId: 'ww-lww-01',
+          channel: '',
+          ts: T0,
+          siteId: 'site-lww-new',
+          localityId: 'ngo-quyen',
+          receivedAt: T0 + 9 * SEC,
+          values: { cod: 50, tss: 12 },
+          states: { mode: 'auto' },
+          quality: { cod: 'error', tss: 'measuring' },
+          source: 'hpg-json/v1-replay',
+        });
+        await store.writeReadings([first]);
+        await store.writeReadings([second]);
+        expect(await readings({ deviceId: 'ww-lww-01' })).toStrictEqual([second]);
+        // The old placement holds nothing any more: the point moved with its rewrite.
+        expect(await readings({ siteId: first.siteId })).toStrictEqual([]);
+        expect(await readings({ localityIds: [first.localityId] })).toStrictEqual([]);
+
+        // Within one call, the later record wins too.
+        const third = { ...second, values: { cod: 51 } };
+        await store.writeReadings([first, third]);
+        expect(await readings({ deviceId: 'ww-lww-01' })).toStrictEqual([third]);
+      });
+
+      describe('filters', () => {
+        const fleet = [
+          reading({ measurement: 'wastewater', deviceId: 'ww-a', siteId: 'plant-a', localityId: 'hong-bang', ts: T0 }),
+          reading({ measurement: 'meter', deviceId: 'em-a', siteId: 'plant-a', localityId: 'hong-bang', ts: T0 }),
+          reading({ measurement: 'solar', deviceId: 'pv-b', siteId: 'roof-b', localityId: 'le-chan', ts: T0 + SEC }),
+          reading({ measurement: 'meter', deviceId: 'em-b', siteId: 'roof-b', localityId: 'le-chan', ts: T0 + SEC }),
+          reading({ measurement: 'meter', deviceId: 'em-c', siteId: 'roof-c', localityId: 'thuy-nguyen', ts: T0 }),
+        ];
+        const devicesOf = (rs: readonly Reading[]) => rs.map((r) => r.deviceId).sort();
+
+        beforeEach(async () => {
+          await store.writeReadings(fleet);
+        });
+
+        it('by device', async () => {
+          expect(await readings({ deviceId: 'em-b' })).toStrictEqual([fleet[3]]);
+          expect(await readings({ deviceId: 'nobody' })).toStrictEqual([]);
+        });
+
+        it('by site', async () => {
+          expect(devicesOf(await readings({ siteId: 'plant-a' }))).toEqual(['em-a', 'ww-a']);
+          expect(devicesOf(await readings({ siteId: 'roof-c' }))).toEqual(['em-c']);
+        });
+
+        it('by a set of localities; an empty set matches nothing', async () => {
+          expect(devicesOf(await readings({ localityIds: ['hong-bang', 'thuy-nguyen'] }))).toEqual([
+            'em-a',
+            'em-c',
+            'ww-a',
+          ]);
+          expect(devicesOf(await readings({ localityIds: ['le-chan'] }))).toEqual(['em-b', 'pv-b']);
+          expect(await readings({ localityIds: [] })).toStrictEqual([]);
+        });
+
+        it('by measurement, alone and with a scope', async () => {
+          expect(devicesOf(await readings({ measurement: 'meter' }))).toEqual(['em-a', 'em-b', 'em-c']);
+          expect(devicesOf(await readings({ measurement: 'meter', siteId: 'roof-b' }))).toEqual(['em-b']);
+          expect(devicesOf(await readings({ measurement: 'meter', localityIds: ['hong-bang'] }))).toEqual(['em-a']);
+          expect(await readings({ measurement: 'solar', deviceId: 'em-b' })).toStrictEqual([]);
+        });
+
+        it('with no scope, everything in the time range', async () => {
+          expect(devicesOf(await readings())).toEqual(['em-a', 'em-b', 'em-c', 'pv-b', 'ww-a']);
+        });
+      });
+
+      it('files each point under the placement it was written with (a device that moved)', async () => {
+        const before = reading({ deviceId: 'em-mv', siteId: 'old-site', localityId: 'kien-an', ts: T0 });
+        const after = reading({ deviceId: 'em-mv', siteId: 'new-site', localityId: 'an-duong', ts: T0 + MIN });
+        await store.writeReadings([before, after]);
+        expect(await readings({ siteId: 'old-site' })).toStrictEqual([before]);
+        expect(await readings({ siteId: 'new-site' })).toStrictEqual([after]);
+        expect(await readings({ localityIds: ['an-duong'] })).toStrictEqual([after]);
+        expect(await readings({ deviceId: 'em-mv' })).toStrictEqual([before, after]);
+      });
+
+      it('uses a half-open time range [from, to)', async () => {
+        const at = (ts: number) => reading({ deviceId: 'ww-range', ts });
+        await store.writeReadings([at(T0 - 1), at(T0), at(T0 + MIN - 1), at(T0 + MIN)]);
+        const got = await readings({ deviceId: 'ww-range', from: T0, to: T0 + MIN });
+        expect(got.map((r) => r.ts)).toEqual([T0, T0 + MIN - 1]);
+        expect(await readings({ deviceId: 'ww-range', from: T0, to: T0 })).toStrictEqual([]);
+      });
+
+      it('orders by time, then device, then channel; desc reverses; limit keeps the head', async () => {
+        const r = (deviceId: string, channel: string, ts: number) =>
+          reading({ measurement: 'ev_meter', deviceId, channel, ts, siteId: 'cs-order' });
+        const written = [r('evc-b', '', T0), r('evc-a', '2', T0), r('evc-c', '', T0 - SEC), r('evc-a', '', T0 + SEC)];
+        await store.writeReadings([...written, r('evc-a', '1', T0)]);
+
+        const asc = ['evc-c/@-1000', 'evc-a/1@0', 'evc-a/2@0', 'evc-b/@0', 'evc-a/@1000'].map((k) => `ev_meter/${k}`);
+        expect(keys(await readings({ siteId: 'cs-order' }))).toEqual(asc);
+        expect(keys(await readings({ siteId: 'cs-order', order: 'asc' }))).toEqual(asc);
+        expect(keys(await readings({ siteId: 'cs-order', order: 'desc' }))).toEqual([...asc].reverse());
+        expect(keys(await readings({ siteId: 'cs-order', limit: 2 }))).toEqual(asc.slice(0, 2));
+        expect(keys(await readings({ siteId: 'cs-order', order: 'desc', limit: 2 }))).toEqual(
+          [...asc].reverse().slice(0, 2),
+        );
+      });
+
+      it('stores a batch of several thousand readings in one call', async () => {
+        const devices = Array.from({ length: 10 }, (_, i) => `pv-bulk-${i}`);
+        const batch: Reading[] = [];
+        for (let i = 0; i < 500; i++) {
+          for (const d of devices) {
+            batch.push(reading({ measurement: 'solar', deviceId: d, ts: T0 + i * MIN, values: { ac_power: i } }));
+          }
+        }
+        await store.writeReadings(batch);
+
+        const one = await readings({ deviceId: 'pv-bulk-7', to: T0 + 500 * MIN });
+        expect(one).toHaveLength(500);
+        expect(one.map((r) => r.values.ac_power)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+        const everything = await readings({ measurement: 'solar', to: T0 + 500 * MIN });
+        expect(everything).toHaveLength(5_000);
+        expect(everything.at(-1)).toStrictEqual(batch.at(-1));
+      });
+
+      it('treats an empty batch as a no-op', async () => {
+        await store.writeReadings([]);
+        expect(await readings()).toStrictEqual([]);
+      });
+    });
+
+    describe('detections', () => {
+      it('returns a written detection field for field, valid against the contract schema', async () => {
+        const d = detection({ deviceId: 'cam-rt-01', box: [0.5, 1, 640, 480.25], snapshotSha256: 'ab'.repeat(32) });
+        const bare = detection({
+          deviceId: 'cam-rt-02',
+          eventId: 'evt-bare',
+          zone: null,
+          box: null,
+          snapshotUrl: null,
+          score: 1,
+          startedAt: T0 - MIN,
+        });
+        await store.writeDetections([d, bare]);
+
+        const got = await detections();
+        expect(got).toStrictEqual([d, bare]);
+        for (const x of got) expect(DetectionSchema.parse(x)).toStrictEqual(x);
+      });
+
+      it('keeps the latest state of an event, one row per (device, event)', async () => {
+        const start = detection({ deviceId: 'cam-ev-01', eventId: 'e1', phase: 'start', ts: T0, startedAt: T0 });
+        const update = detection({ ...start, phase: 'update', ts: T0 + 5 * SEC, score: 0.91, box: [1, 2, 3, 4] });
+        const end = detection({
+          ...update,
+          phase: 'end',
+          ts: T0 + 9 * SEC,
+          receivedAt: T0 + 10 * SEC,
+          endedAt: T0 + 9 * SEC,
+        });
+        await store.writeDetections([start]);
+        await store.writeDetections([update, update]);
+        await store.writeDetections([end]);
+        expect(await detections({ deviceId: 'cam-ev-01' })).toStrictEqual([end]);
+      });
+
+      it('keeps the same event id on two cameras apart', async () => {
+        const a = detection({ deviceId: 'cam-a', eventId: 'shared' });
+        const b = detection({ deviceId: 'cam-b', eventId: 'shared', label: 'person' });
+        await store.writeDetections([a, b]);
+        expect(await detections({ deviceId: 'cam-a' })).toStrictEqual([a]);
+        expect(await detections({ deviceId: 'cam-b' })).toStrictEqual([b]);
+      });
+
+      it('filters by device, locality and start time [from, to), newest first, with a limit', async () => {
+        const d = (eventId: string, deviceId: string, localityId: string, startedAt: number) =>
+          detection({ eventId, deviceId, localityId, startedAt, ts: startedAt });
+        const all = [
+          d('e1', 'cam-1', 'do-son', T0),
+          d('e2', 'cam-1', 'do-son', T0 + MIN),
+          d('e3', 'cam-2', 'cat-hai', T0 + 2 * MIN),
+          d('e4', 'cam-3', 'bach-long-vi', T0 + 3 * MIN),
+          d('e0', 'cam-2', 'cat-hai', T0 - 1),
+        ];
+        await store.writeDetections(all);
+        const ids = (ds: readonly { eventId: string }[]) => ds.map((x) => x.eventId);
+
+        expect(ids(await detections())).toEqual(['e4', 'e3', 'e2', 'e1', 'e0']);
+        expect(ids(await detections({ from: T0, to: T0 + 3 * MIN }))).toEqual(['e3', 'e2', 'e1']);
+        expect(ids(await detections({ deviceId: 'cam-1' }))).toEqual(['e2', 'e1']);
+        expect(ids(await detections({ localityIds: ['cat-hai', 'bach-long-vi'] }))).toEqual(['e4', 'e3', 'e0']);
+        expect(ids(await detections({ localityIds: [] }))).toEqual([]);
+        expect(ids(await detections({ localityIds: ['cat-hai'], from: T0 }))).toEqual(['e3']);
+        expect(ids(await detections({ limit: 2 }))).toEqual(['e4', 'e3']);
+      });
+
+      it('treats an empty batch as a no-op', async () => {
+        await store.writeDetections([]);
+        expect(await detections()).toStrictEqual([]);
+      });
+    });
+
+    describe('refusals', () => {
+      it('returns a written refusal field for field, raw bytes included', async () => {
+        const binary = Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22]);
+        const r = refusal({
+          id: 'ref-rt-1',
+          reason: 'invalid_encoding',
+          raw: binary.toString('base64'),
+          rawSize: 70_000,
+          truncated: true,
+        });
+        const anonymous = refusal({ id: 'ref-rt-2', deviceId: null, publisher: null, receivedAt: T0 + 1 });
+        await store.writeRefusals([r, anonymous]);
+
+        const got = await refusals();
+        expect(got).toStrictEqual([anonymous, r]);
+        for (const x of got) expect(RefusalSchema.parse(x)).toStrictEqual(x);
+        expect(Buffer.from(got[1]?.raw ?? '', 'base64')).toEqual(binary);
+      });
+
+      it('keeps one refusal per id however often it is written', async () => {
+        const r = refusal({ id: 'ref-once' });
+        await store.writeRefusals([r, r]);
+        await store.writeRefusals([r]);
+        expect(await refusals()).toStrictEqual([r]);
+        expect(await store.countRefusals(FROM, TO)).toEqual({ [r.reason]: 1 });
+      });
+
+      describe('queries and counts', () => {
+        const f = (id: string, reason: Refusal['reason'], deviceId: string | null, receivedAt: number) =>
+          refusal({ id, reason, deviceId, receivedAt });
+        const log = [
+          f('r1', 'malformed_json', 'ww-1', T0),
+          f('r2', 'unknown_device', 'ghost', T0 + SEC),
+          f('r3', 'malformed_json', 'ww-2', T0 + 2 * SEC),
+          f('r4', 'out_of_range', 'ww-1', T0 + 3 * SEC),
+          f('r5', 'unknown_topic', null, T0 + 4 * SEC),
+          f('r0', 'malformed_json', 'ww-1', T0 - 1),
+        ];
+        const ids = (rs: readonly Refusal[]) => rs.map((x) => x.id);
+        beforeEach(async () => {
+          await store.writeRefusals(log);
+        });
+
+        it('newest first, filtered by reason, device and time [from, to), with a limit', async () => {
+          expect(ids(await refusals())).toEqual(['r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
+          expect(ids(await refusals({ reason: 'malformed_json' }))).toEqual(['r3', 'r1', 'r0']);
+          expect(ids(await refusals({ deviceId: 'ww-1' }))).toEqual(['r4', 'r1', 'r0']);
+          expect(ids(await refusals({ deviceId: 'ww-1', reason: 'malformed_json', from: T0 }))).toEqual(['r1']);
+          expect(ids(await refusals({ from: T0, to: T0 + 3 * SEC }))).toEqual(['r3', 'r2', 'r1']);
+          expect(ids(await refusals({ limit: 2 }))).toEqual(['r5', 'r4']);
+        });
+
+        it('counts by reason over [from, to), leaving out reasons with none', async () => {
+          expect(await store.countRefusals(T0, T0 + 4 * SEC)).toEqual({
+            malformed_json: 2,
+            unknown_device: 1,
+            out_of_range: 1,
+          });
+          expect(await store.countRefusals(FROM, TO)).toEqual({
+            malformed_json: 3,
+            unknown_device: 1,
+            out_of_range: 1,
+            unknown_topic: 1,
+          });
+          expect(await store.countRefusals(T0 + DAY, T0 + 2 * DAY)).toEqual({});
+        });
+      });
+
+      it('treats an empty batch as a no-op', async () => {
+        await store.writeRefusals([]);
+        expect(await refusals()).toStrictEqual([]);
+        expect(await store.countRefusals(FROM, TO)).toEqual({});
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('reports healthy while open', async () => {
+        const h = await store.health();
+        expect(h.ok).toBe(true);
+        expect(typeof h.detail).toBe('string');
+      });
+
+      it('closes idempotently; afterwards reads and writes reject with a PortError', async () => {
+        await store.close();
+        await store.close();
+        await expect(store.writeReadings([reading()])).rejects.toBeInstanceOf(PortError);
+        await expect(store.writeDetections([detection()])).rejects.toBeInstanceOf(PortError);
+        await expect(store.writeRefusals([refusal()])).rejects.toBeInstanceOf(PortError);
+        await expect(readings()).rejects.toBeInstanceOf(PortError);
+        await expect(detections()).rejects.toBeInstanceOf(PortError);
+        await expect(refusals()).rejects.toBeInstanceOf(PortError);
+        await expect(store.countRefusals(FROM, TO)).rejects.toBeInstanceOf(PortError);
+        // A probe may answer "not ok" or refuse; it must not claim a closed store is healthy.
+        const h = await store.health().catch((err: unknown) => {
+          expect(err).toBeInstanceOf(PortError);
+          return { ok: false };
+        });
+        expect(h.ok).toBe(false);
+      });
+    });
+  });
+}
