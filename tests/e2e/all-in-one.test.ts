@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AllInOne, AllInOneConfigSchema, startAllInOne } from '@hpg/all-in-one';
-import { deviceTopic, type DeviceMessageKind, type RefusalReason } from '@hpg/contracts';
+import { type DeviceMessageKind, deviceTopic, type RefusalReason } from '@hpg/contracts';
 import { createLogger } from '@hpg/platform';
 import { eventually } from '@hpg/ports/testing';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -141,7 +141,12 @@ function invalidMessages(): Publication[] {
     },
     bad({ ...ok, ts: iso(Date.now() + 10 * 60_000) }, 'timestamp_in_future'),
     bad({ ...ok, v: 2 }, 'unsupported_version'),
-    { device: ww, topic: deviceTopic(ww, 'sample'), payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), refused: 'invalid_encoding' },
+    {
+      device: ww,
+      topic: deviceTopic(ww, 'sample'),
+      payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]),
+      refused: 'invalid_encoding',
+    },
     { ...msg('ww-e2e-404', 'sample', ok, 'unknown_device'), device: ww },
     bad({ ...ok, deviceId: DEVICES.pv }, 'device_mismatch'),
     { device: ww, topic: `hpg/v1/devices/${ww}/bogus`, payload: JSON.stringify({ v: 1 }), refused: 'unknown_topic' },
@@ -192,12 +197,25 @@ describe('all-in-one, end to end', () => {
     for (const id of Object.values(DEVICES)) {
       clients.set(
         id,
-        await mqtt.connectAsync(app.mqttUrl, { username: id, password: PASSWORD(id), clientId: `e2e-${id}`, reconnectPeriod: 0 }),
+        await mqtt.connectAsync(app.mqttUrl, {
+          username: id,
+          password: PASSWORD(id),
+          clientId: `e2e-${id}`,
+          reconnectPeriod: 0,
+        }),
       );
     }
     authFailure = await mqtt
-      .connectAsync(app.mqttUrl, { username: DEVICES.ww, password: 'wrong', clientId: 'e2e-intruder', reconnectPeriod: 0 })
-      .then((c) => c.endAsync(), (err: unknown) => err);
+      .connectAsync(app.mqttUrl, {
+        username: DEVICES.ww,
+        password: 'wrong',
+        clientId: 'e2e-intruder',
+        reconnectPeriod: 0,
+      })
+      .then(
+        (c) => c.endAsync(),
+        (err: unknown) => err,
+      );
     // Every device's messages in order, devices in parallel, each PUBLISH acknowledged (QoS 1).
     await Promise.all(
       [...clients.entries()].map(async ([id, client]) => {
@@ -266,7 +284,9 @@ describe('all-in-one, end to end', () => {
     for (const p of sent) if (p.refused !== undefined) expected[p.refused] = (expected[p.refused] ?? 0) + 1;
     await eventually(async () => {
       const { body } = await get(`/api/v1/refusals/summary?from=${START - 60_000}`);
-      const got = Object.fromEntries((body.byReason as { reason: string; count: number }[]).map((r) => [r.reason, r.count]));
+      const got = Object.fromEntries(
+        (body.byReason as { reason: string; count: number }[]).map((r) => [r.reason, r.count]),
+      );
       expect(got).toEqual(expected);
     });
     const big = await get(`/api/v1/refusals?reason=payload_too_large&from=${START - 60_000}`);

@@ -8,17 +8,17 @@
  * Not durable: records in memory are lost if the process dies hard. The ordered shutdown drains
  * them first; the README states the guarantee.
  */
-import { type BusRecordOf, type BusTopicKey, busTopics } from '@hpg/contracts';
+import { type BusTopicKey, busTopics } from '@hpg/contracts';
 import {
   type BatchHandler,
   type Bus,
+  canRetry,
   type DeadLetter,
   type HealthReport,
   type Outgoing,
   PortError,
   type SubscribeOptions,
   type Subscription,
-  canRetry,
 } from '@hpg/ports';
 
 export interface MemoryBusOptions {

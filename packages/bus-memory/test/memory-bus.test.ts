@@ -37,7 +37,9 @@ describe('MemoryBus', () => {
   it('rejects publish after close', async () => {
     const bus = new MemoryBus();
     await bus.close();
-    await expect(bus.publish('readings', [{ key: 'a', value: reading() }])).rejects.toMatchObject({ code: 'bus_closed' });
+    await expect(bus.publish('readings', [{ key: 'a', value: reading() }])).rejects.toMatchObject({
+      code: 'bus_closed',
+    });
   });
 
   it('keeps only the newest records of a topic nobody subscribes to', async () => {

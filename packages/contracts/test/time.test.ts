@@ -19,7 +19,15 @@ describe('parseDeviceTime', () => {
   });
 
   it('refuses what is not a real instant', () => {
-    for (const s of ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-22T24:00:00Z', 'yesterday', '1732240800', '2026-11-22', '2026-11-22T10:00:00+15:00']) {
+    for (const s of [
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-11-22T24:00:00Z',
+      'yesterday',
+      '1732240800',
+      '2026-11-22',
+      '2026-11-22T10:00:00+15:00',
+    ]) {
       expect(parseDeviceTime(s, TZ), s).toBeUndefined();
     }
   });

@@ -7,7 +7,13 @@ describe('device topics', () => {
   });
 
   it('rejects topics with missing or extra levels', () => {
-    for (const t of ['hpg/v1/devices/ww-1', 'hpg/v1/devices//sample', 'hpg/v1/devices/ww-1/', 'hpg/v1/devices/a/b/c', 'x/ww-1/sample']) {
+    for (const t of [
+      'hpg/v1/devices/ww-1',
+      'hpg/v1/devices//sample',
+      'hpg/v1/devices/ww-1/',
+      'hpg/v1/devices/a/b/c',
+      'x/ww-1/sample',
+    ]) {
       expect(parseDeviceTopic(t), t).toBeUndefined();
     }
   });

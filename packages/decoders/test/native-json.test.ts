@@ -8,7 +8,9 @@ const TS = '2026-11-22T02:55:00Z';
 const ctx: DecodeContext = { registry: testRegistry(), limits: DEFAULT_LIMITS, newId: () => 'r-1' };
 
 function decode(topic: string, payload: unknown, publisher: string | null = null): Outcome {
-  const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const bytes = Buffer.isBuffer(payload)
+    ? payload
+    : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
   return decodeNativeJson({ topic, payload: bytes, receivedAt: NOW, publisher }, ctx);
 }
 
@@ -132,10 +134,20 @@ describe('native JSON decoder: accepted messages', () => {
 
 describe('native JSON decoder: every kind of bad input has its reason', () => {
   const W = 'hpg/v1/devices/ww-1/sample';
-  const cases: [string, string, unknown, RefusalReason, string | null?][] = [
+  const cases: [name: string, topic: string, payload: unknown, reason: RefusalReason, publisher?: string | null][] = [
     ['malformed JSON', W, '{"v":1,"deviceId":"ww-1",', 'malformed_json'],
-    ['NaN literal (not JSON)', W, '{"v":1,"deviceId":"ww-1","ts":"2026-11-22T02:55:00Z","metrics":{"cod":{"value":NaN,"unit":"mg/L","status":"measuring"}}}', 'malformed_json'],
-    ['Infinity by overflow', W, '{"v":1,"deviceId":"ww-1","ts":"2026-11-22T02:55:00Z","metrics":{"cod":{"value":1e999,"unit":"mg/L","status":"measuring"}}}', 'non_finite_number'],
+    [
+      'NaN literal (not JSON)',
+      W,
+      '{"v":1,"deviceId":"ww-1","ts":"2026-11-22T02:55:00Z","metrics":{"cod":{"value":NaN,"unit":"mg/L","status":"measuring"}}}',
+      'malformed_json',
+    ],
+    [
+      'Infinity by overflow',
+      W,
+      '{"v":1,"deviceId":"ww-1","ts":"2026-11-22T02:55:00Z","metrics":{"cod":{"value":1e999,"unit":"mg/L","status":"measuring"}}}',
+      'non_finite_number',
+    ],
     ['invalid UTF-8', W, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'invalid_encoding'],
     ['a string where a number belongs', W, sample({ cod: { ...ok, value: '61.5' } }), 'invalid_type'],
     ['a JSON array', W, [1, 2], 'invalid_type'],
@@ -154,15 +166,35 @@ describe('native JSON decoder: every kind of bad input has its reason', () => {
     ['timestamp 10 minutes ahead', W, sample({ cod: ok }, { ts: '2026-11-22T03:10:00Z' }), 'timestamp_in_future'],
     ['timestamp that is not a date', W, sample({ cod: ok }, { ts: '2026-02-30T00:00:00Z' }), 'timestamp_invalid'],
     ['timestamp from 2020', W, sample({ cod: ok }, { ts: '2020-01-01T00:00:00Z' }), 'timestamp_too_old'],
-    ['unknown device', 'hpg/v1/devices/ww-404/sample', { ...sample({ cod: ok }), deviceId: 'ww-404' }, 'unknown_device'],
-    ['disabled device', 'hpg/v1/devices/off-1/meter', { v: 1, deviceId: 'off-1', ts: TS, metrics: {} }, 'unknown_device'],
+    [
+      'unknown device',
+      'hpg/v1/devices/ww-404/sample',
+      { ...sample({ cod: ok }), deviceId: 'ww-404' },
+      'unknown_device',
+    ],
+    [
+      'disabled device',
+      'hpg/v1/devices/off-1/meter',
+      { v: 1, deviceId: 'off-1', ts: TS, metrics: {} },
+      'unknown_device',
+    ],
     ['topic and payload disagree', W, { ...sample({ cod: ok }), deviceId: 'pv-1' }, 'device_mismatch'],
     ['unknown topic', 'hpg/v1/devices/ww-1/selfie', sample({ cod: ok }), 'unknown_topic'],
     ['topic outside the device API', 'sensors/ww-1', sample({ cod: ok }), 'unknown_topic'],
     ['a message of another device kind', 'hpg/v1/devices/ww-1/telemetry', sample({ cod: ok }), 'message_not_allowed'],
     ['a publisher posting for another device', W, sample({ cod: ok }), 'not_authorised', 'pv-1'],
-    ['a detection score above 1', 'hpg/v1/devices/cam-1/detection', { v: 1, deviceId: 'cam-1', ts: TS, eventId: 'e', phase: 'start', label: 'waste', score: 1.5, startedAt: TS }, 'out_of_range'],
-    ['a negative connector id', 'hpg/v1/devices/ch-1/connector-status', { v: 1, deviceId: 'ch-1', ts: TS, connectorId: -1, status: 'Available' }, 'out_of_range'],
+    [
+      'a detection score above 1',
+      'hpg/v1/devices/cam-1/detection',
+      { v: 1, deviceId: 'cam-1', ts: TS, eventId: 'e', phase: 'start', label: 'waste', score: 1.5, startedAt: TS },
+      'out_of_range',
+    ],
+    [
+      'a negative connector id',
+      'hpg/v1/devices/ch-1/connector-status',
+      { v: 1, deviceId: 'ch-1', ts: TS, connectorId: -1, status: 'Available' },
+      'out_of_range',
+    ],
   ];
 
   it.each(cases)('%s', (_name, topic, payload, reason, publisher) => {
@@ -173,7 +205,9 @@ describe('native JSON decoder: every kind of bad input has its reason', () => {
     expect(o.record.detail.length).toBeGreaterThan(0);
     expect(o.record.receivedAt).toBe(NOW);
     // The raw bytes are kept exactly.
-    const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const bytes = Buffer.isBuffer(payload)
+      ? payload
+      : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
     expect(Buffer.from(o.record.raw, 'base64').equals(bytes)).toBe(true);
   });
 
@@ -186,7 +220,10 @@ describe('native JSON decoder: every kind of bad input has its reason', () => {
   });
 
   it('ignores prototype-pollution keys and does not pollute Object.prototype', () => {
-    const o = decode(W, '{"v":1,"deviceId":"ww-1","ts":"2026-11-22T02:55:00Z","__proto__":{"polluted":true},"metrics":{"cod":{"value":1,"unit":"mg/L","status":"measuring"}}}');
+    const o = decode(
+      W,
+      '{"v":1,"deviceId":"ww-1","ts":"2026-11-22T02:55:00Z","__proto__":{"polluted":true},"metrics":{"cod":{"value":1,"unit":"mg/L","status":"measuring"}}}',
+    );
     expect(o.kind).toBe('reading');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -10,7 +10,15 @@ const base = () => ({
     { id: 'tan-minh', kind: 'commune', name: 'Xã Tân Minh', nameEn: 'Tan Minh', parentId: 'hai-phong' },
     { id: 'vinh-am', kind: 'commune', name: 'Xã Vĩnh Am', nameEn: 'Vinh Am', parentId: 'hai-phong' },
   ],
-  sites: [{ id: 's1', localityId: 'tan-minh', name: 'Trạm sạc', location: { lat: 20.9, lon: 106.6 }, kind: 'charging_station' }],
+  sites: [
+    {
+      id: 's1',
+      localityId: 'tan-minh',
+      name: 'Trạm sạc',
+      location: { lat: 20.9, lon: 106.6 },
+      kind: 'charging_station',
+    },
+  ],
   devices: [{ id: 'ch-1', siteId: 's1', kind: 'ev_charger', intervalSeconds: 60, credentials: [cred] }],
 });
 
@@ -28,7 +36,13 @@ describe('Registry', () => {
 
   it('reports every broken reference at once', () => {
     const data = base();
-    data.sites.push({ id: 's2', localityId: 'atlantis', name: 'x', location: { lat: 0, lon: 0 }, kind: 'charging_station' });
+    data.sites.push({
+      id: 's2',
+      localityId: 'atlantis',
+      name: 'x',
+      location: { lat: 0, lon: 0 },
+      kind: 'charging_station',
+    });
     data.devices.push({ id: 'ch-1', siteId: 'nowhere', kind: 'ev_charger', intervalSeconds: 60, credentials: [cred] });
     data.devices.push({ id: 'cam-1', siteId: 's1', kind: 'camera', intervalSeconds: 60, credentials: [cred] });
     try {

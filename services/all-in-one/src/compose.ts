@@ -13,7 +13,7 @@ import { type Api, startApi } from '@hpg/api';
 import { MemoryBus } from '@hpg/bus-memory';
 import { createIngest } from '@hpg/ingest';
 import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
-import { createMetrics, Gauge, type Logger, Lifecycle } from '@hpg/platform';
+import { createMetrics, Gauge, Lifecycle, type Logger } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
 import { createSimulator } from '@hpg/simulator';
 import { openSqliteStore } from '@hpg/store-sqlite';
@@ -52,7 +52,8 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     const bus = new MemoryBus({
       partitions: config.bus.partitions,
       capacity: config.bus.capacity,
-      onDeadLetter: (dl) => logger.error({ topic: dl.topic, group: dl.group, key: dl.key, error: dl.error }, 'dead letter'),
+      onDeadLetter: (dl) =>
+        logger.error({ topic: dl.topic, group: dl.group, key: dl.key, error: dl.error }, 'dead letter'),
       onHandlerError: ({ topic, group, attempt, error }) =>
         logger.warn({ topic, group, attempt, err: error }, 'bus handler failed; redelivering'),
     });
@@ -71,7 +72,11 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     await writer.start();
     started.push(() => writer.stop());
 
-    const broker = await startEmbeddedBroker({ host: config.mqtt.host, port: config.mqtt.port, registry: currentRegistry });
+    const broker = await startEmbeddedBroker({
+      host: config.mqtt.host,
+      port: config.mqtt.port,
+      registry: currentRegistry,
+    });
     started.push(() => broker.close());
     const ingest = createIngest(
       { source: broker.source, bus, registry: currentRegistry, logger: logger.child({ service: 'ingest' }), metrics },

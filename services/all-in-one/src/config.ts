@@ -9,7 +9,9 @@ import { WRITER_ENV, WriterConfigSchema } from '@hpg/writer';
 import { z } from 'zod';
 
 export const AllInOneConfigSchema = z.object({
-  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  log: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
   /** Localities, sites and devices (with credential hashes). */
   registryFile: z.string().min(1).default('config/registry.demo.json'),
   mqtt: z
@@ -38,7 +40,11 @@ export const AllInOneConfigSchema = z.object({
       /** Total messages/s across the fleet instead of each device's interval (benchmarks). */
       ratePerSecond: z.number().positive().max(1_000_000).optional(),
       /** Publishes this many past hours first, so dashboards have history at once. */
-      backfillHours: z.number().min(0).max(24 * 60).default(0),
+      backfillHours: z
+        .number()
+        .min(0)
+        .max(24 * 60)
+        .default(0),
       /** Development-only secret the demo fleet's passwords derive from; never a real device's. */
       fleetSecret: z.string().min(8).default('hpg-demo-fleet'),
     })

@@ -14,11 +14,7 @@ const instant = z.string().transform((s, ctx) => {
   return ms;
 });
 
-const limit = z
-  .string()
-  .regex(/^\d+$/, 'expected a whole number')
-  .transform(Number)
-  .pipe(z.number().int().min(1));
+const limit = z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(1));
 
 const range = {
   from: instant.optional(),

@@ -98,7 +98,9 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     const { from, to } = window(q.data, now());
     const registry = deps.registry();
     if (q.data.localityId !== undefined && registry.locality(q.data.localityId) === undefined) {
-      return reply.code(404).send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
+      return reply
+        .code(404)
+        .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
     }
     const readings = await deps.store.queryReadings({
       ...(q.data.deviceId !== undefined && { deviceId: q.data.deviceId }),

@@ -15,7 +15,11 @@ export const IngestConfigSchema = z.object({
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
 
 export const INGEST_ENV = {
-  HPG_MAX_PAYLOAD_BYTES: { path: 'ingest.maxPayloadBytes', type: 'int', description: 'largest accepted payload, bytes' },
+  HPG_MAX_PAYLOAD_BYTES: {
+    path: 'ingest.maxPayloadBytes',
+    type: 'int',
+    description: 'largest accepted payload, bytes',
+  },
   HPG_MAX_FUTURE_SKEW_SECONDS: {
     path: 'ingest.maxFutureSkewSeconds',
     type: 'int',

@@ -43,7 +43,10 @@ export function createWriter(deps: WriterDeps, config: WriterConfig): Writer {
   });
   const subscriptions: Subscription[] = [];
 
-  const consume = async <K extends BusTopicKey>(topic: K, write: (batch: readonly BusRecordOf<K>[]) => Promise<void>) => {
+  const consume = async <K extends BusTopicKey>(
+    topic: K,
+    write: (batch: readonly BusRecordOf<K>[]) => Promise<void>,
+  ) => {
     const sub = await deps.bus.subscribe(
       topic,
       { group: config.group, maxBatch: config.maxBatch, maxWaitMs: config.maxWaitMs },

@@ -1,0 +1,120 @@
+/**
+ * Embedded-mode throughput: the all-in-one process (its own process, one core's worth of work)
+ * fed by the load generator (a second process), against the raw broker ceiling measured in the
+ * same run with the same load generator. Prints a table and writes JSON.
+ *
+ *   node bench/src/embedded.ts [devices=100] [seconds=15] [window=32]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { writeBenchRegistry } from './bench-fleet.ts';
+
+const [devicesArg = '100', secondsArg = '15', windowArg = '32'] = process.argv.slice(2);
+const root = resolve(import.meta.dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? res(a.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => (code === 0 ? res(out) : rej(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+async function metric(api: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || l.startsWith(`${name}${labels}{`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hpg-bench-'));
+try {
+  const registry = join(dir, 'registry.json');
+  await writeBenchRegistry(registry, Number(devicesArg));
+
+  // Baseline: the broker alone (Aedes, no authentication, no ingest), same load generator.
+  const ceilingPort = await freePort();
+  const ceiling = spawn(process.execPath, ['bench/src/broker-ceiling.ts', String(ceilingPort)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  await new Promise((r) => setTimeout(r, 800));
+  const baseline = JSON.parse(
+    await run(['bench/src/load.ts', `mqtt://127.0.0.1:${ceilingPort}`, devicesArg, secondsArg, windowArg]),
+  );
+  ceiling.kill('SIGTERM');
+
+  const mqttPort = await freePort();
+  const apiPort = await freePort();
+  const app = spawn(process.execPath, ['services/all-in-one/src/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      HPG_REGISTRY: registry,
+      HPG_MQTT_PORT: String(mqttPort),
+      HPG_API_PORT: String(apiPort),
+      HPG_STORE_PATH: join(dir, 'store.sqlite'),
+      HPG_SIM_ENABLED: 'false',
+      HPG_LOG_LEVEL: 'warn',
+    },
+  });
+  const api = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${api}/healthz`)).ok) break;
+    } catch {}
+    if (i > 100) throw new Error('all-in-one did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const t0 = performance.now();
+  const load = JSON.parse(
+    await run(['bench/src/load.ts', `mqtt://127.0.0.1:${mqttPort}`, devicesArg, secondsArg, windowArg]),
+  );
+  let stored = 0;
+  for (;;) {
+    stored = await metric(api, 'hpg_writer_records_total', '{topic="readings"}');
+    if (stored >= load.acked) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const endToEnd = stored / ((performance.now() - t0) / 1000 - 0);
+  const rss = await metric(api, 'hpg_process_resident_memory_bytes');
+  const refused = await metric(api, 'hpg_ingest_messages_total', '{outcome="refusal"}');
+  app.kill('SIGTERM');
+  await new Promise((r) => app.on('exit', r));
+  const result = {
+    devices: Number(devicesArg),
+    seconds: Number(secondsArg),
+    window: Number(windowArg),
+    brokerCeilingMsgPerSec: Math.round(baseline.rate),
+    pipelineAckedMsgPerSec: Math.round(load.rate),
+    pipelineStoredMsgPerSec: Math.round(endToEnd),
+    ratioToCeiling: Number((load.rate / baseline.rate).toFixed(3)),
+    stored,
+    refused,
+    rssMb: Math.round(rss / 1e6),
+  };
+  console.table(result);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
