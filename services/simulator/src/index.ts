@@ -1,0 +1,11 @@
+export * from './config.ts';
+export * from './demo-credentials.ts';
+export type { DeviceFilter, DeviceSim } from './fleet.ts';
+export { createFleet } from './fleet.ts';
+export type { SimulatorLogger } from './logger.ts';
+export { DUMPING_LABEL } from './models/dumping-camera.ts';
+export { effluentLimits } from './models/effluent-limits.ts';
+export type { Emission } from './models/model.ts';
+export { loadRegistry } from './registry-source.ts';
+export { simulate } from './schedule.ts';
+export * from './simulator.ts';
