@@ -44,7 +44,7 @@ export const AllInOneConfigSchema = z.object({
         .number()
         .min(0)
         .max(24 * 60)
-        .default(0),
+        .default(24),
       /** Development-only secret the demo fleet's passwords derive from; never a real device's. */
       fleetSecret: z.string().min(8).default('hpg-demo-fleet'),
     })
