@@ -1,5 +1,5 @@
-import type { RawMessage } from '@hpg/decoders';
 import type { AuthFailure } from '@hpg/ports';
+import { describeSourceContract } from '@hpg/ports/testing';
 import { hashPassword, Registry } from '@hpg/registry';
 import mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,31 +61,6 @@ describe('embedded broker', () => {
     ]);
   });
 
-  it('acknowledges a QoS 1 publish only after ingest took it, with the publisher identified', async () => {
-    const url = await start();
-    let release: () => void = () => {};
-    const got: RawMessage[] = [];
-    await broker.source.start(async (m) => {
-      got.push(m);
-      await new Promise<void>((r) => {
-        release = r;
-      });
-    });
-    const c = await mqtt.connectAsync(url, { username: 'm1', password: 'pw-m1', reconnectPeriod: 0 });
-    let acked = false;
-    const publishing = c.publishAsync('hpg/v1/devices/m1/meter', '{"x":1}', { qos: 1 }).then(() => {
-      acked = true;
-    });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(got).toHaveLength(1);
-    expect(got[0]?.publisher).toBe('m1');
-    expect(acked).toBe(false);
-    release();
-    await publishing;
-    expect(acked).toBe(true);
-    await c.endAsync();
-  });
-
   it('does not acknowledge what arrives once ingest stopped, so the device keeps it', async () => {
     const url = await start();
     await broker.source.start(async () => {});
@@ -116,4 +91,15 @@ describe('embedded broker', () => {
     expect(await seen).toBe('hpg/v1/devices/m1/meter');
     await Promise.all([m1.endAsync(), m2.endAsync(), watcher.endAsync()]);
   });
+});
+
+describeSourceContract('embedded broker', async () => {
+  const b = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, registry: () => registry });
+  return {
+    source: b.source,
+    url: `mqtt://127.0.0.1:${b.port}`,
+    device: { id: 'm1', password: 'pw-m1' },
+    knowsPublisher: true,
+    cleanup: () => b.close(),
+  };
 });
