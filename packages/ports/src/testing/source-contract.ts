@@ -49,7 +49,7 @@ export function describeSourceContract(name: string, open: () => Promise<SourceH
       const payloads = [Buffer.from('{"n":1}'), Buffer.from([0xff, 0x00, 0x7b]), Buffer.alloc(10_000, 0x61)];
       for (const p of payloads) await c.publishAsync(topic(), p, { qos: 1 });
       expect(got.map((m) => m.topic)).toEqual([topic(), topic(), topic()]);
-      got.forEach((m, i) => expect(m.payload.equals(payloads[i] as Buffer)).toBe(true));
+      for (const [i, m] of got.entries()) expect(m.payload.equals(payloads[i] as Buffer)).toBe(true);
       for (const m of got) {
         expect(m.publisher).toBe(h.knowsPublisher ? h.device.id : null);
         expect(Math.abs(m.receivedAt - Date.now())).toBeLessThan(10_000);
