@@ -93,13 +93,17 @@ describe('embedded broker', () => {
   });
 });
 
-describeSourceContract('embedded broker', async () => {
-  const b = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, registry: () => registry });
-  return {
-    source: b.source,
-    url: `mqtt://127.0.0.1:${b.port}`,
-    device: { id: 'm1', password: 'pw-m1' },
-    knowsPublisher: true,
-    cleanup: () => b.close(),
-  };
-});
+describeSourceContract(
+  'embedded broker',
+  async () => {
+    const b = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, registry: () => registry });
+    return {
+      source: b.source,
+      url: `mqtt://127.0.0.1:${b.port}`,
+      device: { id: 'm1', password: 'pw-m1' },
+      knowsPublisher: true,
+      cleanup: () => b.close(),
+    };
+  },
+  'device',
+);

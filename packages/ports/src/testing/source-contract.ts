@@ -18,7 +18,17 @@ export interface SourceHarness {
   readonly cleanup: () => Promise<void>;
 }
 
-export function describeSourceContract(name: string, open: () => Promise<SourceHarness>): void {
+/**
+ * `acknowledges`: who receives the source's acknowledgement. An embedded broker acknowledges to
+ * the device itself; a subscriber on an external broker acknowledges to the broker (which
+ * acknowledged the device when it stored the message), and shows it by redelivering what was not
+ * acknowledged.
+ */
+export function describeSourceContract(
+  name: string,
+  open: () => Promise<SourceHarness>,
+  acknowledges: 'device' | 'broker',
+): void {
   describe(`MessageSource contract: ${name}`, () => {
     let h: SourceHarness;
     const clients: mqtt.MqttClient[] = [];
@@ -56,7 +66,33 @@ export function describeSourceContract(name: string, open: () => Promise<SourceH
       }
     });
 
-    it('acknowledges to the device only after the handler resolved', async () => {
+    const itIf = (when: boolean) => (when ? it : () => undefined);
+
+    itIf(acknowledges === 'broker')(
+      'gets a message again when its handler failed: it was not acknowledged',
+      async () => {
+        const seen: string[] = [];
+        let failures = 0;
+        await h.source.start(async (m) => {
+          const text = m.payload.toString();
+          seen.push(text);
+          if (text === 'fail-once' && failures === 0) {
+            failures++;
+            throw new Error('bus unavailable');
+          }
+        });
+        const c = await device();
+        await c.publishAsync(topic(), 'fail-once', { qos: 1 });
+        await c.publishAsync(topic(), 'after', { qos: 1 });
+        for (let i = 0; i < 250 && seen.filter((s) => s === 'fail-once').length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 40));
+        }
+        expect(seen.filter((s) => s === 'fail-once')).toHaveLength(2);
+        expect(seen).toContain('after');
+      },
+    );
+
+    itIf(acknowledges === 'device')('acknowledges to the device only after the handler resolved', async () => {
       let release: () => void = () => {};
       let calls = 0;
       await h.source.start(async () => {
