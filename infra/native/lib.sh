@@ -34,7 +34,9 @@ abs_path() {
 
 # require_port NAME VALUE: dies unless VALUE is a TCP port number.
 require_port() {
-  [[ $2 =~ ^[0-9]+$ ]] && (($2 > 0 && $2 < 65536)) || die "$1 must be a TCP port, got '$2'"
+  if ! [[ $2 =~ ^[0-9]{1,5}$ ]] || ((10#$2 < 1 || 10#$2 > 65535)); then
+    die "$1 must be a TCP port, got '$2'"
+  fi
 }
 
 # port_open PORT: true if something accepts TCP connections on 127.0.0.1:PORT.
@@ -88,10 +90,11 @@ log_tail() {
   fi
 }
 
-# wait_healthy PIDFILE MARKER LOGFILE CHECK_FN: polls CHECK_FN until it succeeds. Fails with the
-# log tail if the process dies or HPG_START_TIMEOUT elapses (the process is then stopped).
+# wait_healthy PIDFILE MARKER LOGFILE CHECK_FN [keep]: polls CHECK_FN until it succeeds. Fails
+# with the log tail if the process dies or HPG_START_TIMEOUT elapses; the process is then
+# stopped, unless "keep" is given (used when checking an instance that was already running).
 wait_healthy() {
-  local pidfile=$1 marker=$2 logfile=$3 check=$4 deadline
+  local pidfile=$1 marker=$2 logfile=$3 check=$4 keep=${5:-} deadline
   deadline=$(($(now_s) + HPG_START_TIMEOUT))
   while :; do
     if ! pid_running "$pidfile" "$marker"; then
@@ -103,6 +106,9 @@ wait_healthy() {
     fi
     if (($(now_s) >= deadline)); then
       log_tail "$logfile"
+      if [[ $keep == keep ]]; then
+        die "running but not healthy after ${HPG_START_TIMEOUT}s (HPG_START_TIMEOUT); left running. Log: $logfile"
+      fi
       stop_pid "$pidfile" "$marker" || true
       die "not healthy after ${HPG_START_TIMEOUT}s (HPG_START_TIMEOUT); stopped it. Log: $logfile"
     fi

@@ -147,8 +147,9 @@ export class KafkaBus implements Bus {
       for (const m of messages) p.messages.push(m);
       p.waiters.push({ resolve, reject });
       this.#pendingCount += messages.length;
-      if (this.#pendingCount >= this.#o.maxRequestRecords) this.#flush();
-      else this.#timer ??= setTimeout(() => this.#flush(), this.#o.lingerMs);
+      // #flush never rejects: a failed send rejects each waiter instead.
+      if (this.#pendingCount >= this.#o.maxRequestRecords) void this.#flush();
+      else this.#timer ??= setTimeout(() => void this.#flush(), this.#o.lingerMs);
     });
   }
 
