@@ -89,9 +89,9 @@ export async function startInflux(): Promise<NonNullable<EnginesInfo['influx']>>
 export async function startMosquitto(): Promise<NonNullable<EnginesInfo['mqtt']>> {
   const port = await freePort();
   const env = {
-    HPG_MQTT_PORT: String(port),
-    HPG_MQTT_DATA_DIR: mkdtempSync(join(tmpdir(), 'hpg-mosquitto-')),
-    HPG_MQTT_EXTRA_CONF: MOSQUITTO_DELIVERY_CONF,
+    HPG_MOSQUITTO_PORT: String(port),
+    HPG_MOSQUITTO_DATA_DIR: mkdtempSync(join(tmpdir(), 'hpg-mosquitto-')),
+    HPG_MOSQUITTO_EXTRA_CONF: MOSQUITTO_DELIVERY_CONF,
   };
   await engineScript('mosquitto', 'start', env);
   return { env, url: `mqtt://127.0.0.1:${port}` };
