@@ -1,1 +1,2 @@
 export * from './kafka-bus.ts';
+export * from './config.ts';

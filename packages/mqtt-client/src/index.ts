@@ -1,1 +1,2 @@
 export * from './subscriber-source.ts';
+export * from './config.ts';

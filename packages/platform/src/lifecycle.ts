@@ -23,6 +23,11 @@ export class Lifecycle {
     this.#steps.push({ name, run });
   }
 
+  /** A step that must run before every step registered so far (e.g. stop taking input). */
+  onShutdownFirst(name: string, run: () => Promise<void>): void {
+    this.#steps.unshift({ name, run });
+  }
+
   get stopping(): boolean {
     return this.#shutdown !== undefined;
   }

@@ -1,0 +1,52 @@
+/**
+ * Ingest as its own process, for production: devices' messages from an external MQTT broker
+ * (shared subscription, persistent session) to the bus on Kafka.
+ *   HPG_MQTT_URL=mqtt://… HPG_KAFKA_BROKERS=host:9092 HPG_REGISTRY=… node services/ingest/src/main.ts
+ */
+import { readFileSync } from 'node:fs';
+import { KAFKA_ENV, KafkaBus, KafkaConfigSchema } from '@hpg/bus-kafka';
+import { createSubscriberSource, MQTT_SUBSCRIBER_ENV, MqttSubscriberConfigSchema } from '@hpg/mqtt-client';
+import { runService, ServiceBaseSchema } from '@hpg/platform';
+import { Registry } from '@hpg/registry';
+import { z } from 'zod';
+import { INGEST_ENV, IngestConfigSchema } from './config.ts';
+import { createIngest } from './ingest.ts';
+
+const Schema = ServiceBaseSchema.extend({
+  registryFile: z.string().min(1),
+  mqtt: MqttSubscriberConfigSchema,
+  kafka: KafkaConfigSchema,
+  ingest: IngestConfigSchema.prefault({}),
+});
+
+await runService({
+  name: 'hpg-ingest',
+  schema: Schema,
+  bindings: {
+    HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
+    ...MQTT_SUBSCRIBER_ENV,
+    ...KAFKA_ENV,
+    ...INGEST_ENV,
+  },
+  async start(config, { logger, metrics, lifecycle }) {
+    const registry = Registry.from(JSON.parse(readFileSync(config.registryFile, 'utf8')));
+    const bus = await KafkaBus.connect({
+      ...config.kafka,
+      clientId: config.mqtt.clientId,
+      onClientLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
+    });
+    lifecycle.onShutdown('bus', () => bus.close());
+    const source = createSubscriberSource({
+      ...config.mqtt,
+      onEvent: (event, detail) => logger[event === 'error' ? 'warn' : 'info']({ detail }, `mqtt ${event}`),
+    });
+    const ingest = createIngest({ source, bus, registry: () => registry, logger, metrics }, config.ingest);
+    // Runs before 'bus': stop taking messages, let those in hand reach Kafka and be acknowledged.
+    lifecycle.onShutdownFirst('ingest: stop taking messages', () => ingest.stop());
+    await ingest.start();
+    return [
+      { name: 'mqtt', check: () => source.health() },
+      { name: 'kafka', check: () => bus.health() },
+    ];
+  },
+});
