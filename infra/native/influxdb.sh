@@ -60,6 +60,10 @@ bind-address = "$HPG_NATIVE_HOST:$RPC_PORT"
   dir = "$DATA_DIR/data"
   wal-dir = "$DATA_DIR/wal"
   query-log-enabled = false
+  # Camera detections carry their event id as a tag (their identity): lift 1.x's default cap of
+  # 100,000 values per tag, and index series on disk (TSI) rather than in memory.
+  max-values-per-tag = 0
+  index-version = "tsi1"
 
 [monitor]
   # No _internal database written every 10 s.
