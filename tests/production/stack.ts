@@ -31,9 +31,17 @@ export function writeMeterRegistry(n: number): { file: string; devices: string[]
   const devices = Array.from({ length: n }, (_, i) => `mt-fault-${String(i).padStart(3, '0')}`);
   const data = {
     version: 1,
-    localities: [{ id: 'hai-phong', kind: 'city', name: 'Thành phố Hải Phòng', nameEn: 'Hai Phong City', parentId: null }],
+    localities: [
+      { id: 'hai-phong', kind: 'city', name: 'Thành phố Hải Phòng', nameEn: 'Hai Phong City', parentId: null },
+    ],
     sites: [{ id: 'f1', localityId: 'hai-phong', name: 'F1', location: { lat: 20.86, lon: 106.68 }, kind: 'facility' }],
-    devices: devices.map((id) => ({ id, siteId: 'f1', kind: 'energy_meter', intervalSeconds: 60, credentials: [cred] })),
+    devices: devices.map((id) => ({
+      id,
+      siteId: 'f1',
+      kind: 'energy_meter',
+      intervalSeconds: 60,
+      credentials: [cred],
+    })),
   };
   const file = join(dir, 'registry.json');
   writeFileSync(file, JSON.stringify(data));
@@ -43,13 +51,17 @@ export function writeMeterRegistry(n: number): { file: string; devices: string[]
 /** Names unique to one test: Kafka prefix, Influx database, MQTT topic root stays the device API. */
 export function isolation() {
   const id = randomUUID().slice(0, 8);
-  return { kafkaPrefix: `f${id}.`, database: `fault_${id}`, ingestClientId: `ingest-${id}` };
+  // Its own share group too: Mosquitto keeps routing a shared subscription's share to a member
+  // whose persistent session is offline, so another test's departed ingest would take messages.
+  return {
+    kafkaPrefix: `f${id}.`,
+    database: `fault_${id}`,
+    ingestClientId: `ingest-${id}`,
+    shareGroup: `ingest-${id}`,
+  };
 }
 
-export async function startService(
-  name: 'ingest' | 'writer',
-  env: Record<string, string>,
-): Promise<ServiceProcess> {
+export async function startService(name: 'ingest' | 'writer', env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, [join(ROOT, 'services', name, 'src', 'main.ts')], {
@@ -128,6 +140,7 @@ export function serviceEnv(e: Engines, iso: ReturnType<typeof isolation>, regist
     HPG_REGISTRY: registryFile,
     HPG_MQTT_URL: e.mqtt.url,
     HPG_MQTT_CLIENT_ID: iso.ingestClientId,
+    HPG_MQTT_SHARE_GROUP: iso.shareGroup,
     HPG_KAFKA_BROKERS: e.kafka.bootstrap,
     HPG_KAFKA_PREFIX: iso.kafkaPrefix,
     HPG_INFLUX_URL: e.influx.url,

@@ -1,2 +1,2 @@
-export * from './kafka-bus.ts';
 export * from './config.ts';
+export * from './kafka-bus.ts';

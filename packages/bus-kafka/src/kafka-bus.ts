@@ -112,16 +112,26 @@ export class KafkaBus implements Bus {
   static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
     const bus = new KafkaBus(options);
     await bus.#admin.connect();
-    await bus.#admin.createTopics({
-      waitForLeaders: true,
-      topics: [...Object.values(busTopics).map((t) => t.name), DEAD_LETTER_TOPIC].map((name) => ({
-        topic: bus.#topicName(name),
-        numPartitions: bus.#o.partitions,
-        replicationFactor: bus.#o.replicationFactor,
-      })),
-    });
+    await KafkaBus.#createTopics(bus);
     await bus.#producer.connect();
     return bus;
+  }
+
+  /** Creates missing topics; another service creating the same topic at the same time is fine. */
+  static async #createTopics(bus: KafkaBus): Promise<void> {
+    try {
+      await bus.#admin.createTopics({
+        waitForLeaders: true,
+        topics: [...Object.values(busTopics).map((t) => t.name), DEAD_LETTER_TOPIC].map((name) => ({
+          topic: bus.#topicName(name),
+          numPartitions: bus.#o.partitions,
+          replicationFactor: bus.#o.replicationFactor,
+        })),
+      });
+    } catch (err) {
+      const errors = (err as { errors?: { type?: string }[] }).errors ?? [];
+      if (errors.length === 0 || errors.some((e) => e.type !== 'TOPIC_ALREADY_EXISTS')) throw err;
+    }
   }
 
   #topicName(name: string): string {
@@ -186,13 +196,16 @@ export class KafkaBus implements Bus {
   ): Promise<Subscription> {
     if (this.#closed) throw new PortError('bus_closed', 'the bus is closed', { canRetry: false });
     const topicName = this.#topicName(busTopics[topic].name);
-    const group = this.#topicName(options.group);
+    // One Kafka consumer group per (service group, topic): kafkajs assigns every topic any member
+    // of a group subscribes to across all members, so members of one group must share topics.
+    const group = this.#topicName(`${options.group}.${busTopics[topic].name}`);
     const schema = busTopics[topic].schema;
     const maxBatch = options.maxBatch ?? 1000;
     const consumer: Consumer = this.#kafka.consumer({
       groupId: group,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A consumer that died (SIGKILL) holds its partitions until the session times out.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       maxWaitTimeInMs: Math.max(10, options.maxWaitMs ?? 100),
       allowAutoTopicCreation: false,
     });

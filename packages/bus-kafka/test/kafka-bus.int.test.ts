@@ -52,7 +52,7 @@ describeWithKafka('Kafka bus', () => {
       await eventually(() => expect(seen).toHaveLength(1), 60_000);
       expect(seen[0]?.key).toBe('dev-x');
       const dl = JSON.parse(seen[0]?.value ?? '{}');
-      expect(dl).toMatchObject({ group: `${prefix}g`, error: 'Error: poison' });
+      expect(dl).toMatchObject({ group: `${prefix}g.hpg.readings.v1`, error: 'Error: poison' });
       expect(JSON.parse(dl.value)).toMatchObject({ deviceId: 'dev-x', ts: T0 });
       await consumer.disconnect();
     } finally {
