@@ -1,2 +1,2 @@
-export * from './subscriber-source.ts';
 export * from './config.ts';
+export * from './subscriber-source.ts';

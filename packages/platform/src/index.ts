@@ -2,6 +2,6 @@ export * from './config.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
-export * from './retry.ts';
 export * from './ops-server.ts';
+export * from './retry.ts';
 export * from './run-service.ts';

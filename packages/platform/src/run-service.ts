@@ -3,17 +3,20 @@
  * → logger → metrics → the service's own composition → ops endpoints → signals. A service that
  * cannot start exits 1 after closing what it had opened; bad configuration exits 2.
  */
+
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { ConfigError, type EnvBinding, loadConfig } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { type OpsCheck, startOpsServer } from './ops-server.ts';
-import type { Registry } from 'prom-client';
 
 /** The settings every service has besides its own. */
 export const ServiceBaseSchema = z.object({
-  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  log: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
   ops: z
     .object({
       host: z.string().min(1).default('127.0.0.1'),

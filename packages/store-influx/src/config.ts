@@ -25,7 +25,11 @@ export const INFLUX_ENV = {
   HPG_INFLUX_TOKEN: { path: 'influx.token', type: 'string', description: '2.x/3.x API token' },
   HPG_INFLUX_USERNAME: { path: 'influx.username', type: 'string', description: '1.x user' },
   HPG_INFLUX_PASSWORD: { path: 'influx.password', type: 'string', description: '1.x password' },
-  HPG_INFLUX_CREATE_DATABASE: { path: 'influx.createDatabase', type: 'bool', description: 'create the db at start (1.x)' },
+  HPG_INFLUX_CREATE_DATABASE: {
+    path: 'influx.createDatabase',
+    type: 'bool',
+    description: 'create the db at start (1.x)',
+  },
 } as const;
 
 export function toInfluxOptions(c: InfluxConfig): InfluxStoreOptions {

@@ -26,7 +26,8 @@ await runService({
       clientId: 'hpg-writer',
       onClientLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
       onDeadLetter: (dl) => logger.error({ topic: dl.topic, key: dl.key, error: dl.error }, 'dead letter'),
-      onHandlerError: ({ topic, attempt, error }) => logger.warn({ topic, attempt, err: error }, 'write failed; retrying'),
+      onHandlerError: ({ topic, attempt, error }) =>
+        logger.warn({ topic, attempt, err: error }, 'write failed; retrying'),
     });
     const writer = createWriter({ bus, store, logger, metrics }, config.writer);
     // Stop consuming (the batches in hand finish and commit) before the bus and the store close.
