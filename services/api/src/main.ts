@@ -1,0 +1,58 @@
+/**
+ * The API as its own process, for production: readings, detections and refusals from InfluxDB.
+ *   HPG_INFLUX_URL=http://host:8086 HPG_INFLUX_DATABASE=hpg HPG_REGISTRY=… node services/api/src/main.ts
+ */
+import { readFileSync } from 'node:fs';
+import { createLogger, createMetrics, exitOnSignals, Lifecycle, loadConfig } from '@hpg/platform';
+import { Registry } from '@hpg/registry';
+import { INFLUX_ENV, InfluxConfigSchema, openInfluxStore, toInfluxOptions } from '@hpg/store-influx';
+import { z } from 'zod';
+import { API_ENV, ApiConfigSchema } from './config.ts';
+import { startApi } from './server.ts';
+
+const Schema = z.object({
+  log: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
+  registryFile: z.string().min(1),
+  api: ApiConfigSchema.prefault({}),
+  influx: InfluxConfigSchema,
+});
+
+let config: z.infer<typeof Schema>;
+try {
+  config = loadConfig(Schema, {
+    env: process.env,
+    file: process.env.HPG_CONFIG,
+    bindings: {
+      HPG_LOG_LEVEL: { path: 'log.level', type: 'string', description: 'log level' },
+      HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
+      ...API_ENV,
+      ...INFLUX_ENV,
+    },
+  });
+} catch (err) {
+  process.stderr.write(`hpg-api: cannot start, ${(err as Error).message}\n`);
+  process.exit(2);
+}
+
+// The API serves /healthz and /metrics itself, so it needs no separate ops endpoint.
+const logger = createLogger({ name: 'hpg-api', level: config.log.level });
+const lifecycle = new Lifecycle(logger);
+try {
+  const registry = Registry.from(JSON.parse(readFileSync(config.registryFile, 'utf8')));
+  const store = await openInfluxStore({ ...toInfluxOptions(config.influx), createDatabase: false });
+  const api = await startApi(
+    { store, registry: () => registry, metrics: createMetrics(), logger, health: [] },
+    config.api,
+  );
+  lifecycle.onShutdown('api', () => api.close());
+  lifecycle.onShutdown('store', () => store.close());
+  exitOnSignals(lifecycle, logger, () => logger.flush());
+  logger.info({ url: api.url }, 'started');
+} catch (err) {
+  logger.fatal({ err }, 'could not start');
+  await lifecycle.shutdown('start failed');
+  logger.flush();
+  process.exit(1);
+}
