@@ -78,6 +78,10 @@ allow_anonymous $ALLOW_ANONYMOUS
 persistence true
 persistence_location $DATA_DIR/
 persistence_file mosquitto.db
+# Delivery guarantees (infra/README.md): no cap on the queue of ingest's persistent session while
+# it is away, a wide inflight window so acknowledging after Kafka does not throttle throughput.
+max_queued_messages 0
+max_inflight_messages 1000
 autosave_interval 60
 # stdout is block-buffered when redirected: log to the file directly (start-up errors before
 # the config is read still land there through the redirected stderr).
