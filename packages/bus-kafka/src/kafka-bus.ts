@@ -16,11 +16,12 @@ import { type BusRecordOf, type BusTopicKey, busTopics } from '@hpg/contracts';
 import {
   type BatchHandler,
   type Bus,
-  canRetry,
   type DeadLetter,
   type HealthReport,
   type Outgoing,
   PortError,
+  type RetryPolicy,
+  runWithRetry,
   type SubscribeOptions,
   type Subscription,
 } from '@hpg/ports';
@@ -48,7 +49,7 @@ export interface KafkaBusOptions {
   /** Largest number of records sent in one request. */
   readonly maxRequestRecords?: number;
   /** Handler retry: backoff bounds, and attempts for errors that are not retryable. */
-  readonly retry?: { readonly baseMs: number; readonly maxMs: number; readonly attemptsForUnknown: number };
+  readonly retry?: RetryPolicy;
   readonly deadLetterRetention?: number;
   readonly onDeadLetter?: (dl: DeadLetter) => void;
   readonly onHandlerError?: (info: { topic: string; group: string; attempt: number; error: unknown }) => void;
@@ -71,7 +72,7 @@ export class KafkaBus implements Bus {
   readonly #admin: Admin;
   readonly #o: Required<Pick<KafkaBusOptions, 'partitions' | 'replicationFactor' | 'lingerMs' | 'maxRequestRecords'>> &
     KafkaBusOptions;
-  readonly #retry: NonNullable<KafkaBusOptions['retry']>;
+  readonly #retry: RetryPolicy;
   readonly #prefix: string;
   readonly #pending = new Map<string, Pending>();
   #pendingCount = 0;
@@ -267,29 +268,22 @@ export class KafkaBus implements Bus {
     messages: KafkaMessage[],
     ctl: { heartbeat: () => Promise<void>; running: () => boolean },
   ): Promise<boolean> {
-    let attempt = 0;
-    let unknownFailures = 0;
-    while (values.length > 0) {
-      try {
-        await handler(values);
-        return true;
-      } catch (error) {
-        attempt++;
-        this.#o.onHandlerError?.({ topic, group, attempt, error });
-        if (!canRetry(error) && ++unknownFailures > this.#retry.attemptsForUnknown) {
-          for (const m of messages) await this.#deadLetter(topic, group, m, String(error), attempt);
-          return true;
-        }
-        const cap = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** Math.min(attempt, 20));
-        const until = Date.now() + Math.floor(Math.random() * cap);
-        // Keep the group membership alive while waiting, in slices shorter than the session timeout.
-        while (Date.now() < until) {
-          if (!ctl.running()) return false;
+    if (values.length === 0) return true;
+    const r = await runWithRetry(() => handler(values), this.#retry, {
+      running: ctl.running,
+      // Keep the group membership alive while waiting, in slices shorter than the session timeout.
+      wait: async (ms) => {
+        const until = Date.now() + ms;
+        while (Date.now() < until && ctl.running()) {
           await sleep(Math.min(1_000, until - Date.now()));
           await ctl.heartbeat().catch(() => undefined);
         }
-        if (!ctl.running()) return false;
-      }
+      },
+      onError: (error, attempt) => this.#o.onHandlerError?.({ topic, group, attempt, error }),
+    });
+    if (r.outcome === 'stopped') return false;
+    if (r.outcome === 'gave_up') {
+      for (const m of messages) await this.#deadLetter(topic, group, m, String(r.error), r.attempts);
     }
     return true;
   }

@@ -12,11 +12,12 @@ import { type BusTopicKey, busTopics } from '@hpg/contracts';
 import {
   type BatchHandler,
   type Bus,
-  canRetry,
   type DeadLetter,
   type HealthReport,
   type Outgoing,
   PortError,
+  type RetryPolicy,
+  runWithRetry,
   type SubscribeOptions,
   type Subscription,
 } from '@hpg/ports';
@@ -27,7 +28,7 @@ export interface MemoryBusOptions {
   /** Uncommitted records a partition holds before publish waits (default 20,000). */
   readonly capacity?: number;
   /** Retry of failing handlers: backoff bounds, and attempts for errors that are not retryable. */
-  readonly retry?: { readonly baseMs: number; readonly maxMs: number; readonly attemptsForUnknown: number };
+  readonly retry?: RetryPolicy;
   /** Dead letters kept for inspection (most recent). */
   readonly deadLetterRetention?: number;
   readonly onDeadLetter?: (dl: DeadLetter) => void;
@@ -128,7 +129,7 @@ export class MemoryBus implements Bus {
   readonly #topics = new Map<BusTopicKey, Topic>();
   readonly #partitions: number;
   readonly #capacity: number;
-  readonly #retry: NonNullable<MemoryBusOptions['retry']>;
+  readonly #retry: RetryPolicy;
   readonly #deadLetters: DeadLetter[] = [];
   readonly #dlRetention: number;
   readonly #options: MemoryBusOptions;
@@ -263,24 +264,17 @@ export class MemoryBus implements Bus {
     p: Partition,
     to: number,
   ): Promise<void> {
-    let attempt = 0;
-    let unknownFailures = 0;
-    while (batch.length > 0) {
-      try {
-        await member.handler(batch);
-        break;
-      } catch (error) {
-        attempt++;
-        this.#options.onHandlerError?.({ topic: topicName, group: groupName, attempt, error });
-        if (!canRetry(error) && ++unknownFailures > this.#retry.attemptsForUnknown) {
-          for (const e of entries) this.#deadLetter(topicName, groupName, e, String(error), attempt);
-          break;
-        }
-        // A stopped member leaves the batch uncommitted: the group's next owner gets it again.
-        if (member.stopped || this.#closed) return;
-        const cap = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** Math.min(attempt, 20));
-        await sleep(Math.floor(Math.random() * cap));
-        if (member.stopped || this.#closed) return;
+    if (batch.length > 0) {
+      const r = await runWithRetry(() => member.handler(batch), this.#retry, {
+        running: () => !member.stopped && !this.#closed,
+        wait: sleep,
+        onError: (error, attempt) =>
+          this.#options.onHandlerError?.({ topic: topicName, group: groupName, attempt, error }),
+      });
+      // Stopped: the batch stays uncommitted, and the group's next owner gets it again.
+      if (r.outcome === 'stopped') return;
+      if (r.outcome === 'gave_up') {
+        for (const e of entries) this.#deadLetter(topicName, groupName, e, String(r.error), r.attempts);
       }
     }
     p.committed.set(groupName, to);

@@ -66,6 +66,32 @@ describeWithMosquitto('subscriber source on Mosquitto', () => {
     expect(got.size).toBe(total);
   });
 
+  it('splits the messages between instances of one share group, each taken once', async () => {
+    const id = `dev-${randomUUID().slice(0, 8)}`;
+    const group = `g-${id}`;
+    const make = (n: number) =>
+      createSubscriberSource({
+        url,
+        clientId: `ingest-${n}-${id}`,
+        topic: `hpg/v1/devices/${id}/+`,
+        shareGroup: group,
+      });
+    const a = make(1);
+    const b = make(2);
+    const byA: string[] = [];
+    const byB: string[] = [];
+    await a.start(async (m) => void byA.push(m.payload.toString()));
+    await b.start(async (m) => void byB.push(m.payload.toString()));
+    const device = await mqtt.connectAsync(url, { clientId: id, reconnectPeriod: 0 });
+    for (let i = 0; i < 200; i++) await device.publishAsync(`hpg/v1/devices/${id}/meter`, `m-${i}`, { qos: 1 });
+    for (let i = 0; i < 100 && byA.length + byB.length < 200; i++) await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([a.stop(), b.stop(), device.endAsync()]);
+    expect(byA.length).toBeGreaterThan(0);
+    expect(byB.length).toBeGreaterThan(0);
+    expect(new Set([...byA, ...byB]).size).toBe(200);
+    expect(byA.length + byB.length).toBe(200);
+  });
+
   it('reports itself unhealthy while it cannot reach the broker, and keeps trying', async () => {
     const source = createSubscriberSource({
       url: 'mqtt://127.0.0.1:1',

@@ -1,4 +1,5 @@
 export * from './bus.ts';
 export * from './errors.ts';
+export * from './retry.ts';
 export * from './source.ts';
 export * from './store.ts';
