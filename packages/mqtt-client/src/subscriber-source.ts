@@ -103,15 +103,28 @@ export function createSubscriberSource(options: SubscriberOptions): SubscriberSo
     const parser = mqttPacket.parser({ protocolVersion: 4 });
     // Acknowledgements leave in arrival order: a PUBACK waits for every earlier message's.
     const order: Pending[] = [];
+    let ackScheduled = false;
     const flushAcks = () => {
-      while (order.length > 0 && (order[0] as Pending).settled) {
-        const p = order.shift() as Pending;
-        if (p.failed) {
-          // Not acknowledged: drop the connection so the broker delivers it (and what follows) again.
-          s.destroy();
-          return;
+      let ready = 0;
+      while (ready < order.length && (order[ready] as Pending).settled && !(order[ready] as Pending).failed) ready++;
+      if (ready > 0) {
+        // All PUBACKs that are due leave in one write: one syscall, not one per message. A
+        // PUBACK is 4 bytes: type 0x40, remaining length 2, the packet id (MQTT 3.1.1 §3.4).
+        const acks = Buffer.allocUnsafe(4 * ready);
+        for (let i = 0; i < ready; i++) {
+          const id = (order[i] as Pending).messageId;
+          acks[4 * i] = 0x40;
+          acks[4 * i + 1] = 0x02;
+          acks[4 * i + 2] = id >> 8;
+          acks[4 * i + 3] = id & 0xff;
         }
-        send(s, { cmd: 'puback', messageId: p.messageId });
+        order.splice(0, ready);
+        if (!s.destroyed) s.write(acks);
+      }
+      if (order.length > 0 && (order[0] as Pending).settled && (order[0] as Pending).failed) {
+        // Not acknowledged: drop the connection so the broker delivers it (and what follows) again.
+        s.destroy();
+        return;
       }
       if (s.isPaused() && inFlight.size < maxInFlight / 2) s.resume();
     };
@@ -170,7 +183,13 @@ export function createSubscriberSource(options: SubscriberOptions): SubscriberSo
           inFlight.add(work);
           void work.then(() => {
             inFlight.delete(work);
-            if (qos > 0) flushAcks();
+            if (qos > 0 && !ackScheduled) {
+              ackScheduled = true;
+              setImmediate(() => {
+                ackScheduled = false;
+                flushAcks();
+              });
+            }
           });
           if (inFlight.size >= maxInFlight) s.pause();
           return;
