@@ -1,2 +1,3 @@
 export * from './config.ts';
+export * from './regulatory.ts';
 export * from './server.ts';

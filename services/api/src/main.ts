@@ -8,6 +8,7 @@ import { Registry } from '@hpg/registry';
 import { INFLUX_ENV, InfluxConfigSchema, openInfluxStore, toInfluxOptions } from '@hpg/store-influx';
 import { z } from 'zod';
 import { API_ENV, ApiConfigSchema } from './config.ts';
+import { loadRegulatory } from './regulatory.ts';
 import { startApi } from './server.ts';
 
 const Schema = z.object({
@@ -15,6 +16,7 @@ const Schema = z.object({
     .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .prefault({}),
   registryFile: z.string().min(1),
+  regulatoryDir: z.string().min(1).default('config/regulatory'),
   api: ApiConfigSchema.prefault({}),
   influx: InfluxConfigSchema,
 });
@@ -27,6 +29,7 @@ try {
     bindings: {
       HPG_LOG_LEVEL: { path: 'log.level', type: 'string', description: 'log level' },
       HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
+      HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
       ...API_ENV,
       ...INFLUX_ENV,
     },

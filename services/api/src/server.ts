@@ -16,6 +16,8 @@ import {
   SummaryQuerySchema,
   window,
 } from './query.ts';
+import type { Regulatory } from './regulatory.ts';
+import { WastewaterQuerySchema, wastewaterIndicators } from './wastewater-indicators.ts';
 
 export interface HealthCheck {
   readonly name: string;
@@ -29,6 +31,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Everything /healthz checks besides the store. */
   readonly health: readonly HealthCheck[];
+  /** Standards, targets and factors; without them the indicator routes answer 503. */
+  readonly regulatory?: Regulatory;
   readonly now?: () => number;
 }
 
@@ -154,6 +158,21 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
       description: REFUSAL_REASONS[reason as keyof typeof REFUSAL_REASONS],
     }));
     return { from, to, total: byReason.reduce((s, r) => s + r.count, 0), byReason };
+  });
+
+  app.get('/api/v1/indicators/wastewater', async (req, reply) => {
+    const q = WastewaterQuerySchema.safeParse(req.query);
+    if (!q.success) return badRequest(reply, q.error);
+    const registry = deps.registry();
+    if (registry.locality(q.data.localityId) === undefined) {
+      return reply
+        .code(404)
+        .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
+    }
+    if (deps.regulatory === undefined) {
+      return reply.code(503).send({ error: { code: 'no_regulatory_data', message: 'standards are not loaded' } });
+    }
+    return wastewaterIndicators({ store: deps.store, registry, regulatory: deps.regulatory }, q.data);
   });
 
   app.get('/api/v1/localities', async () => ({ localities: deps.registry().data.localities }));
