@@ -75,6 +75,14 @@ const temperature = (description: string): MetricSpec => ({
   description,
 });
 
+const current = (description: string): MetricSpec => ({
+  unit: 'A',
+  accepts: { A: same, mA: { factor: 0.001 } },
+  min: 0,
+  max: 100_000,
+  description,
+});
+
 /** Metrics of a wastewater station sample (QCVN 40:2011 Table 1 parameters a continuous station measures). */
 export const wastewaterMetrics = {
   flow_in: flow('Inflow to the treatment plant'),
@@ -110,6 +118,17 @@ export const solarMetrics = {
     description: 'DC input voltage',
   },
   temperature: temperature('Inverter (cabinet) temperature'),
+  dc_current: current('DC input current'),
+  ac_voltage: {
+    unit: 'V',
+    accepts: { V: same, kV: { factor: 1_000 } },
+    min: 0,
+    max: 2_000,
+    description: 'AC output voltage (line to neutral)',
+  },
+  ac_current: current('AC output current'),
+  ac_frequency: { unit: 'Hz', accepts: { Hz: same }, min: 0, max: 1_000, description: 'AC grid frequency' },
+  efficiency: { unit: '%', accepts: { '%': same }, min: 0, max: 100, description: 'Conversion efficiency, AC over DC' },
 } as const satisfies Record<string, MetricSpec>;
 
 /** Metrics of a site energy meter, which the energy-savings indicator needs. */

@@ -24,6 +24,7 @@ export const REFUSAL_REASONS = {
   timestamp_in_future: 'Timestamp further in the future than the allowed clock skew',
   timestamp_too_old: 'Timestamp older than the accepted age',
   decode_failed: 'Decoder failed unexpectedly (a bug: the input is kept for analysis)',
+  malformed_line: 'A line of a station transfer file is not name TAB value TAB unit TAB time TAB status',
 } as const;
 
 export type RefusalReason = keyof typeof REFUSAL_REASONS;

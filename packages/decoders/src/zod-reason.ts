@@ -32,6 +32,8 @@ export function reasonFromIssues(input: unknown, error: z.ZodError): { reason: R
     case 'custom':
       return { reason: 'missing_field', detail };
     case 'invalid_union':
+      // e.g. a Tasmota value that may be a number or an array, overflowing to Infinity.
+      if (typeof at.value === 'number' && !Number.isFinite(at.value)) return { reason: 'non_finite_number', detail };
       return { reason: 'invalid_type', detail };
     default:
       return { reason: 'invalid_value', detail };

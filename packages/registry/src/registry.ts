@@ -1,5 +1,13 @@
 import type { DeviceKind } from '@hpg/contracts';
-import { type Device, type Locality, type RegistryData, RegistryDataSchema, type Site } from './schema.ts';
+import {
+  type Device,
+  type ExternalBindings,
+  type ExternalKind,
+  type Locality,
+  type RegistryData,
+  RegistryDataSchema,
+  type Site,
+} from './schema.ts';
 
 /** Which site kinds a device kind may be installed at. */
 const SITE_KINDS_FOR: Record<DeviceKind, readonly Site['kind'][]> = {
@@ -17,6 +25,36 @@ export interface DevicePlacement {
   readonly locality: Locality;
 }
 
+/** Which device kind each foreign binding belongs to. */
+const EXTERNAL_DEVICE_KIND: Record<ExternalKind, DeviceKind> = {
+  frigate: 'camera',
+  onvif: 'camera',
+  opendtu: 'solar_inverter',
+  tasmota: 'energy_meter',
+  sunspec: 'solar_inverter',
+};
+
+/** The foreign id a binding is looked up by (the Tasmota topic; its channel only splits it). */
+function externalId<K extends ExternalKind>(kind: K, b: NonNullable<ExternalBindings[K]>): string {
+  const named = b as { camera?: string; id?: string; serial?: string; topic?: string };
+  switch (kind) {
+    case 'frigate':
+      return named.camera ?? '';
+    case 'opendtu':
+      return named.serial ?? '';
+    case 'tasmota':
+      return named.topic ?? '';
+    default:
+      return named.id ?? '';
+  }
+}
+
+/** A device found by its foreign id, with that binding. */
+export interface ExternalDevice<K extends ExternalKind> {
+  readonly placement: DevicePlacement;
+  readonly binding: NonNullable<ExternalBindings[K]>;
+}
+
 export class RegistryError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
@@ -32,6 +70,8 @@ export class Registry {
   readonly #localities = new Map<string, Locality>();
   readonly #sites = new Map<string, Site>();
   readonly #placements = new Map<string, DevicePlacement>();
+  /** `kind` → foreign id → the devices bound to it (several only for Tasmota channels). */
+  readonly #external = new Map<ExternalKind, Map<string, ExternalDevice<ExternalKind>[]>>();
 
   private constructor(data: RegistryData) {
     this.data = data;
@@ -41,6 +81,20 @@ export class Registry {
       const site = this.#sites.get(d.siteId);
       const locality = site && this.#localities.get(site.localityId);
       if (site && locality) this.#placements.set(d.id, { device: d, site, locality });
+    }
+    for (const d of data.devices) {
+      const placement = this.#placements.get(d.id);
+      if (placement === undefined || d.external === undefined) continue;
+      for (const kind of Object.keys(EXTERNAL_DEVICE_KIND) as ExternalKind[]) {
+        const binding = d.external[kind];
+        if (binding === undefined) continue;
+        const byId = this.#external.get(kind) ?? new Map<string, ExternalDevice<ExternalKind>[]>();
+        this.#external.set(kind, byId);
+        const id = externalId(kind, binding);
+        const list = byId.get(id) ?? [];
+        list.push({ placement, binding });
+        byId.set(id, list);
+      }
     }
   }
 
@@ -88,6 +142,7 @@ export class Registry {
         problems.push(`device "${d.id}": a ${d.kind} cannot be installed at a ${site.kind} ("${site.id}")`);
       }
     }
+    problems.push(...externalProblems(data.devices));
     if (problems.length > 0) throw new RegistryError(problems);
     return new Registry(data);
   }
@@ -96,6 +151,20 @@ export class Registry {
   placement(deviceId: string): DevicePlacement | undefined {
     const p = this.#placements.get(deviceId);
     return p?.device.enabled ? p : undefined;
+  }
+
+  /**
+   * The enabled device bound to a foreign id, e.g. `byExternal('frigate', 'bank_cam')`. For a
+   * Tasmota topic split by channel this is the first channel's device: use `allByExternal`.
+   */
+  byExternal<K extends ExternalKind>(kind: K, id: string): ExternalDevice<K> | undefined {
+    return this.allByExternal(kind, id)[0];
+  }
+
+  /** Every enabled device bound to a foreign id (several only for the channels of one Tasmota topic). */
+  allByExternal<K extends ExternalKind>(kind: K, id: string): readonly ExternalDevice<K>[] {
+    const list = this.#external.get(kind)?.get(id) ?? [];
+    return list.filter((e) => e.placement.device.enabled) as ExternalDevice<K>[];
   }
 
   locality(id: string): Locality | undefined {
@@ -112,4 +181,43 @@ export class Registry {
     for (const l of this.data.localities) if (l.parentId === id) out.push(...this.localityScope(l.id));
     return out;
   }
+}
+
+/**
+ * Foreign bindings: each on a device of the right kind, each foreign id bound once (a Tasmota topic
+ * either whole or per distinct channel), and `publishedBy` naming a device. Disabled devices count
+ * too, so enabling one never creates a clash.
+ */
+function externalProblems(devices: readonly Device[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set(devices.map((d) => d.id));
+  /** `kind:id` → the bindings seen so far, with the Tasmota channel (undefined: the whole topic). */
+  const seen = new Map<string, { deviceId: string; channel: number | undefined }[]>();
+  for (const d of devices) {
+    if (d.external === undefined) continue;
+    for (const kind of Object.keys(EXTERNAL_DEVICE_KIND) as ExternalKind[]) {
+      const b = d.external[kind];
+      if (b === undefined) continue;
+      const id = externalId(kind, b);
+      if (d.kind !== EXTERNAL_DEVICE_KIND[kind]) {
+        problems.push(
+          `device "${d.id}": a ${kind} binding belongs on a ${EXTERNAL_DEVICE_KIND[kind]}, not on this ${d.kind}`,
+        );
+      }
+      if (b.publishedBy !== undefined && !ids.has(b.publishedBy)) {
+        problems.push(`device "${d.id}": ${kind}.publishedBy "${b.publishedBy}" is not a device`);
+      }
+      const channel = kind === 'tasmota' ? (b as { channel?: number }).channel : undefined;
+      const key = `${kind}:${id}`;
+      const before = seen.get(key) ?? [];
+      // Channels of one Tasmota topic may go to different devices; anything else is a clash.
+      const clash = before.find((o) => o.channel === undefined || channel === undefined || o.channel === channel);
+      if (clash !== undefined) {
+        const what = channel === undefined ? `"${id}"` : `"${id}" channel ${channel}`;
+        problems.push(`device "${d.id}": ${kind} ${what} is already bound to device "${clash.deviceId}"`);
+      }
+      seen.set(key, [...before, { deviceId: d.id, channel }]);
+    }
+  }
+  return problems;
 }

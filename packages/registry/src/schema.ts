@@ -80,6 +80,57 @@ export const CredentialSchema = z.object({
   hash: z.string().min(32),
 });
 
+/**
+ * A name the device has in a foreign format (an MQTT topic level there): not empty, no `/`, and
+ * no MQTT wildcard (`+`, `#`), space or control character.
+ */
+const ForeignIdSchema = z
+  .string()
+  .regex(/^[^/+#\s\p{Cc}]{1,64}$/u, '1 to 64 characters, without "/", "+", "#", spaces or control characters');
+
+/**
+ * The registry device whose MQTT login publishes for this device, when a gateway serves several
+ * (one Frigate NVR for many cameras, one OpenDTU for many inverters). Default: the device itself.
+ */
+const publishedBy = IdSchema.optional();
+
+/**
+ * How foreign formats name this device (README "Supported device formats"). Each foreign id is
+ * unique across the registry (checked by `Registry.from`); unknown binding kinds are refused so a
+ * typo does not leave a device silently unbound.
+ */
+export const ExternalBindingsSchema = z.strictObject({
+  /** Frigate NVR: the camera name in Frigate's config (`after.camera` of `frigate/events`). */
+  frigate: z
+    .strictObject({
+      camera: ForeignIdSchema,
+      /** Zones that count for this camera; default: the camera spot's zones. */
+      zones: z.array(z.string().min(1).max(64)).optional(),
+      /** Frigate's HTTP base URL for evidence links, e.g. http://nvr.local:5000 (else the ingest setting). */
+      baseUrl: z
+        .url({ protocol: /^https?$/ })
+        .refine(
+          (u) => !/^[a-z]+:\/\/[^/]*@/i.test(u),
+          'no credentials in the URL (it is shown by the API and in records)',
+        )
+        .optional(),
+      publishedBy,
+    })
+    .optional(),
+  /** ONVIF camera publishing `onvif-ej` events with the MQTT TopicPrefix `onvif/<id>`. */
+  onvif: z
+    .strictObject({ id: ForeignIdSchema, zones: z.array(z.string().min(1).max(64)).optional(), publishedBy })
+    .optional(),
+  /** OpenDTU: the inverter's serial number (`solar/<serial>/…`). */
+  opendtu: z.strictObject({ serial: ForeignIdSchema, publishedBy }).optional(),
+  /** Tasmota: the device's MQTT topic (`tele/<topic>/SENSOR`); `channel` (1-based) for one channel of a multi-channel device. */
+  tasmota: z
+    .strictObject({ topic: ForeignIdSchema, channel: z.number().int().min(1).max(32).optional(), publishedBy })
+    .optional(),
+  /** SunSpec JSON from a Modbus bridge: the id the bridge publishes under (`sunspec/<id>/<model>`). */
+  sunspec: z.strictObject({ id: ForeignIdSchema, publishedBy }).optional(),
+});
+
 export const DeviceSchema = z.object({
   id: IdSchema,
   siteId: IdSchema,
@@ -89,6 +140,8 @@ export const DeviceSchema = z.object({
   intervalSeconds: z.number().int().positive(),
   enabled: z.boolean().default(true),
   credentials: z.array(CredentialSchema).min(1).max(2),
+  /** Names of this device in foreign formats (Frigate, OpenDTU, Tasmota, SunSpec, ONVIF). */
+  external: ExternalBindingsSchema.optional(),
 });
 
 export const RegistryDataSchema = z.object({
@@ -102,4 +155,6 @@ export type Locality = z.infer<typeof LocalitySchema>;
 export type Site = z.infer<typeof SiteSchema>;
 export type Device = z.infer<typeof DeviceSchema>;
 export type Credential = z.infer<typeof CredentialSchema>;
+export type ExternalBindings = z.infer<typeof ExternalBindingsSchema>;
+export type ExternalKind = keyof ExternalBindings;
 export type RegistryData = z.infer<typeof RegistryDataSchema>;

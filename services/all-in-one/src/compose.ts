@@ -3,15 +3,15 @@
  * bus and the SQLite store. The services are the same code that runs alone against Mosquitto,
  * Kafka and InfluxDB; only the adapters passed in differ.
  *
- * Start order: store → bus → writer → ingest → broker → API → simulator (consumers before
- * producers). Stop order is the reverse of the data flow: stop taking device messages, let
- * the bus drain into the store, then close.
+ * Start order: store → bus → writer → station files → ingest → broker → API → simulator
+ * (consumers before producers). Stop order is the reverse of the data flow: stop taking device
+ * messages and station files, let the bus drain into the store, then close.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Api, startApi } from '@hpg/api';
 import { MemoryBus } from '@hpg/bus-memory';
-import { createIngest } from '@hpg/ingest';
+import { createIngest, createStationFileWatcher, limitsOf } from '@hpg/ingest';
 import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
 import { createMetrics, Gauge, Lifecycle, type Logger } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
@@ -72,6 +72,23 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     await writer.start();
     started.push(() => writer.stop());
 
+    const stationFiles = config.stationFiles.enabled
+      ? createStationFileWatcher(
+          {
+            bus,
+            registry: currentRegistry,
+            logger: logger.child({ service: 'station-files' }),
+            metrics,
+            limits: limitsOf(config.ingest),
+          },
+          config.stationFiles,
+        )
+      : undefined;
+    if (stationFiles !== undefined) {
+      await stationFiles.start();
+      started.push(() => stationFiles.stop());
+    }
+
     const broker = await startEmbeddedBroker({
       host: config.mqtt.host,
       port: config.mqtt.port,
@@ -130,6 +147,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     // Shutdown: producers first, then drain, then close what holds data.
     if (simulator !== undefined) lifecycle.onShutdown('simulator', () => simulator.stop());
     lifecycle.onShutdown('ingest: stop taking device messages', () => ingest.stop());
+    if (stationFiles !== undefined) lifecycle.onShutdown('station files: stop taking files', () => stationFiles.stop());
     lifecycle.onShutdown('mqtt broker', () => broker.close());
     lifecycle.onShutdown('bus: drain into the store', async () => {
       const drained = bus.drained();

@@ -3,7 +3,7 @@
  * defaults, an optional JSON file (HPG_CONFIG) and environment variables, validated at start.
  */
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
-import { INGEST_ENV, IngestConfigSchema } from '@hpg/ingest';
+import { INGEST_ENV, IngestConfigSchema, STATION_FILES_ENV, StationFilesConfigSchema } from '@hpg/ingest';
 import { type EnvBinding, loadConfig } from '@hpg/platform';
 import { WRITER_ENV, WriterConfigSchema } from '@hpg/writer';
 import { z } from 'zod';
@@ -31,6 +31,8 @@ export const AllInOneConfigSchema = z.object({
     .prefault({}),
   ingest: IngestConfigSchema.prefault({}),
   writer: WriterConfigSchema.prefault({}),
+  /** Wastewater stations' transfer files from an FTP drop directory (off unless enabled). */
+  stationFiles: StationFilesConfigSchema.prefault({}),
   simulator: z
     .object({
       enabled: z.boolean().default(true),
@@ -69,6 +71,7 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   ...API_ENV,
   ...INGEST_ENV,
   ...WRITER_ENV,
+  ...STATION_FILES_ENV,
 };
 
 export function loadAllInOneConfig(env: Readonly<Record<string, string | undefined>>): AllInOneConfig {

@@ -33,6 +33,9 @@ try {
       `  refusals by reason      ${api}/api/v1/refusals/summary`,
       `  health / metrics        ${api}/healthz   ${api}/metrics`,
       `  store file              ${config.store.path}`,
+      config.stationFiles.enabled
+        ? `  station files (FTP)     ${config.stationFiles.dropDir}   <station>_<YYYYMMDDhhmmss>.txt`
+        : '  station files (FTP)     off (HPG_STATION_FILES_ENABLED=true to take them)',
       config.simulator.enabled
         ? `  simulated fleet         ${app.registry.data.devices.length} devices (seed ${config.simulator.seed}, speed ${config.simulator.speed}x)`
         : '  simulated fleet         off (HPG_SIM_ENABLED=false)',

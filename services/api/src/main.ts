@@ -45,8 +45,9 @@ const lifecycle = new Lifecycle(logger);
 try {
   const registry = Registry.from(JSON.parse(readFileSync(config.registryFile, 'utf8')));
   const store = await openInfluxStore({ ...toInfluxOptions(config.influx), createDatabase: false });
+  const regulatory = loadRegulatory(config.regulatoryDir);
   const api = await startApi(
-    { store, registry: () => registry, metrics: createMetrics(), logger, health: [] },
+    { store, registry: () => registry, metrics: createMetrics(), logger, health: [], regulatory },
     config.api,
   );
   lifecycle.onShutdown('api', () => api.close());

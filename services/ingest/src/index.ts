@@ -1,2 +1,3 @@
 export * from './config.ts';
 export * from './ingest.ts';
+export * from './station-files/index.ts';

@@ -1,11 +1,22 @@
 /**
- * Ingest: every device message becomes exactly one bus record, a reading, a detection or a
- * refusal. The source acknowledges the message to the device only after the bus accepted that
- * record, so nothing acknowledged is lost and nothing is dropped in silence.
+ * Ingest: every device message becomes bus records — a reading, a detection or a refusal (a
+ * multi-channel Tasmota message one reading per channel) — or, for a well-formed foreign message
+ * that carries nothing to store (an availability message, a Frigate review…), is counted as
+ * ignored. The source acknowledges the message to the device only after the bus accepted its
+ * records, so nothing acknowledged is lost and nothing is dropped in silence.
  */
 import { randomUUID } from 'node:crypto';
 import type { Refusal } from '@hpg/contracts';
-import { type DecodeContext, type DecodeLimits, decodeNativeJson, type Outcome, type RawMessage } from '@hpg/decoders';
+import {
+  createDecoderState,
+  type DecodeLimits,
+  decodeMessage,
+  type Ignored,
+  type Outcome,
+  type RawMessage,
+  type Routed,
+  type RouterContext,
+} from '@hpg/decoders';
 import type { Logger, Registry as MetricsRegistry } from '@hpg/platform';
 import { Counter } from '@hpg/platform';
 import type { AuthFailure, Bus, MessageSource } from '@hpg/ports';
@@ -41,9 +52,11 @@ export function limitsOf(config: IngestConfig): DecodeLimits {
 export function createIngest(deps: IngestDeps, config: IngestConfig): Ingest {
   const limits = limitsOf(config);
   const newId = deps.newId ?? randomUUID;
+  // What foreign formats remember across messages (OpenDTU's last_update per inverter).
+  const decoderState = createDecoderState();
   const messages = new Counter({
     name: 'hpg_ingest_messages_total',
-    help: 'Device messages handled, by outcome (reading, detection, refusal)',
+    help: 'Outcomes of device messages, by outcome (reading, detection, refusal, ignored)',
     labelNames: ['outcome'],
     registers: [deps.metrics],
   });
@@ -59,11 +72,27 @@ export function createIngest(deps: IngestDeps, config: IngestConfig): Ingest {
     labelNames: ['measurement'],
     registers: [deps.metrics],
   });
+  const ignoredTotal = new Counter({
+    name: 'hpg_ingest_ignored_total',
+    help: 'Well-formed foreign-format messages with nothing to store, by format and why (availability, review…)',
+    labelNames: ['format', 'why'],
+    registers: [deps.metrics],
+  });
   // Pre-bound children: label lookup per message would cost on the hot path.
   const outcomeCounters = {
     reading: messages.labels('reading'),
     detection: messages.labels('detection'),
     refusal: messages.labels('refusal'),
+    ignored: messages.labels('ignored'),
+  };
+
+  const noteIgnored = (i: Ignored): void => {
+    ignoredTotal.labels(i.format, i.why).inc();
+    outcomeCounters.ignored.inc();
+    deps.logger.debug(
+      { format: i.format, why: i.why, deviceId: i.deviceId, topic: i.topic, detail: i.detail },
+      'ignored',
+    );
   };
 
   const publish = async (o: Outcome): Promise<void> => {
@@ -88,14 +117,21 @@ export function createIngest(deps: IngestDeps, config: IngestConfig): Ingest {
   };
 
   const handle = async (msg: RawMessage): Promise<void> => {
-    const ctx: DecodeContext = { registry: deps.registry(), limits, newId };
-    let outcome: Outcome;
+    const ctx: RouterContext = {
+      registry: deps.registry(),
+      limits,
+      newId,
+      formats: config.formats,
+      state: decoderState,
+    };
+    let outcomes: Routed[];
     try {
-      outcome = decodeNativeJson(msg, ctx);
+      outcomes = decodeMessage(msg, ctx);
+      if (outcomes.length === 0) throw new Error('the decoder returned no outcome');
     } catch (err) {
       // A decoder bug must not crash ingest nor lose the input: keep it as a refusal.
       deps.logger.error({ err, topic: msg.topic }, 'decoder failed');
-      outcome = {
+      const refusal: Outcome = {
         kind: 'refusal',
         record: {
           v: 1,
@@ -111,8 +147,14 @@ export function createIngest(deps: IngestDeps, config: IngestConfig): Ingest {
           truncated: msg.payload.length > limits.maxPayloadBytes,
         },
       };
+      outcomes = [refusal];
     }
-    await publish(outcome);
+    // In order: a failure leaves the message unacknowledged, and its redelivery rewrites the
+    // records already published onto the same identities.
+    for (const o of outcomes) {
+      if (o.kind === 'ignored') noteIgnored(o);
+      else await publish(o);
+    }
   };
 
   const onAuthFailure = (f: AuthFailure) => {

@@ -1,5 +1,5 @@
 import { MemoryBus } from '@hpg/bus-memory';
-import type { Refusal } from '@hpg/contracts';
+import type { Reading, Refusal } from '@hpg/contracts';
 import type { RawMessage } from '@hpg/decoders';
 import { createLogger, Registry as MetricsRegistry } from '@hpg/platform';
 import type { AuthFailure, MessageSource } from '@hpg/ports';
@@ -11,8 +11,29 @@ const cred = { algo: 'scrypt', n: 1024, r: 8, p: 1, salt: 'c2FsdHNhbHRzYWx0c2Fsd
 const registry = Registry.from({
   version: 1,
   localities: [{ id: 'hai-phong', kind: 'city', name: 'Thành phố Hải Phòng', nameEn: 'Hai Phong', parentId: null }],
-  sites: [{ id: 'f1', localityId: 'hai-phong', name: 'F1', location: { lat: 20.8, lon: 106.7 }, kind: 'facility' }],
-  devices: [{ id: 'm1', siteId: 'f1', kind: 'energy_meter', intervalSeconds: 60, credentials: [cred] }],
+  sites: [
+    { id: 'f1', localityId: 'hai-phong', name: 'F1', location: { lat: 20.8, lon: 106.7 }, kind: 'facility' },
+    { id: 'b1', localityId: 'hai-phong', name: 'B1', location: { lat: 20.8, lon: 106.7 }, kind: 'building' },
+  ],
+  devices: [
+    { id: 'm1', siteId: 'f1', kind: 'energy_meter', intervalSeconds: 60, credentials: [cred] },
+    {
+      id: 'm2',
+      siteId: 'f1',
+      kind: 'energy_meter',
+      intervalSeconds: 300,
+      credentials: [cred],
+      external: { tasmota: { topic: 'shelly25' } },
+    },
+    {
+      id: 'pv1',
+      siteId: 'b1',
+      kind: 'solar_inverter',
+      intervalSeconds: 60,
+      credentials: [cred],
+      external: { opendtu: { serial: '114190641177' } },
+    },
+  ],
 });
 
 class FakeSource implements MessageSource {
@@ -81,6 +102,67 @@ describe('ingest', () => {
     const text = await metrics.metrics();
     expect(text).toContain('hpg_ingest_refusals_total{reason="malformed_json"} 1');
     expect(text).toContain('hpg_ingest_messages_total{outcome="reading"} 1');
+  });
+
+  it('publishes a reading per channel of a multi-channel Tasmota message', async () => {
+    const { bus, source, ingest, metrics } = setup();
+    const readings: Reading[] = [];
+    await bus.subscribe('readings', { group: 't' }, async (b) => void readings.push(...b));
+    await ingest.start();
+    const now = Date.now();
+    const local = new Date(now + 7 * 3_600_000).toISOString().slice(0, 19); // Hai Phong wall-clock time
+    await source.handler?.({
+      topic: 'tele/shelly25/SENSOR',
+      payload: Buffer.from(JSON.stringify({ Time: local, ENERGY: { Total: 87.123, Power: [52, 5] } })),
+      receivedAt: now,
+      publisher: 'm2',
+    });
+    await bus.drained();
+    expect(readings.map((r) => [r.deviceId, r.channel, r.values])).toEqual([
+      ['m2', '', { energy_import: 87_123 }],
+      ['m2', '1', { power: 52 }],
+      ['m2', '2', { power: 5 }],
+    ]);
+    expect(await metrics.metrics()).toContain('hpg_ingest_readings_total{measurement="meter"} 3');
+  });
+
+  it('counts ignored foreign messages without publishing them, and keeps OpenDTU state across messages', async () => {
+    const { bus, source, ingest, metrics } = setup();
+    const readings: Reading[] = [];
+    const refusals: Refusal[] = [];
+    await bus.subscribe('readings', { group: 't' }, async (b) => void readings.push(...b));
+    await bus.subscribe('refusals', { group: 't' }, async (b) => void refusals.push(...b));
+    await ingest.start();
+    const now = Date.now();
+    const send = (topic: string, text: string) =>
+      source.handler?.({ topic, payload: Buffer.from(text), receivedAt: now, publisher: 'pv1' });
+    await send('tele/shelly25/LWT', 'Online');
+    await send('solar/114190641177/0/power', '300'); // before any last_update: its time is unknown
+    await send('solar/114190641177/status/last_update', String(Math.floor(now / 1000) - 2));
+    await send('solar/114190641177/0/power', '312.4');
+    await bus.drained();
+    expect(refusals).toEqual([]);
+    expect(readings.map((r) => r.values)).toEqual([{ ac_power: 312.4 }]);
+    const text = await metrics.metrics();
+    expect(text).toContain('hpg_ingest_ignored_total{format="tasmota",why="availability"} 1');
+    expect(text).toContain('hpg_ingest_ignored_total{format="opendtu",why="awaiting_timestamp"} 1');
+    expect(text).toContain('hpg_ingest_ignored_total{format="opendtu",why="status"} 1');
+    expect(text).toContain('hpg_ingest_messages_total{outcome="ignored"} 3');
+  });
+
+  it('refuses a foreign message from a login not bound to its device', async () => {
+    const { bus, source, ingest } = setup();
+    const refusals: Refusal[] = [];
+    await bus.subscribe('refusals', { group: 't' }, async (b) => void refusals.push(...b));
+    await ingest.start();
+    await source.handler?.({
+      topic: 'solar/114190641177/status/last_update',
+      payload: Buffer.from('1763780000'),
+      receivedAt: Date.now(),
+      publisher: 'm1',
+    });
+    await bus.drained();
+    expect(refusals.map((r) => [r.reason, r.deviceId, r.publisher])).toEqual([['not_authorised', 'pv1', 'm1']]);
   });
 
   it('keeps a failed MQTT login as an auth_failed refusal', async () => {

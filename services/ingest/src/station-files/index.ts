@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './ledger.ts';
+export * from './watcher.ts';
