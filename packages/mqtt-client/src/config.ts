@@ -9,7 +9,8 @@ export const MqttSubscriberConfigSchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   shareGroup: z.string().min(1).default('hpg-ingest'),
-  topic: z.string().min(1).default('hpg/v1/devices/+/+'),
+  /** Extra topic filters beyond those ingest derives from the formats it decodes. */
+  extraTopics: z.array(z.string().min(1)).default([]),
   maxInFlight: z.number().int().min(1).max(100_000).default(2_000),
 });
 export type MqttSubscriberConfig = z.infer<typeof MqttSubscriberConfigSchema>;
@@ -24,5 +25,6 @@ export const MQTT_SUBSCRIBER_ENV = {
   HPG_MQTT_USERNAME: { path: 'mqtt.username', type: 'string', description: "ingest's broker user" },
   HPG_MQTT_PASSWORD: { path: 'mqtt.password', type: 'string', description: "ingest's broker password" },
   HPG_MQTT_SHARE_GROUP: { path: 'mqtt.shareGroup', type: 'string', description: 'shared-subscription group' },
+  HPG_MQTT_EXTRA_TOPICS: { path: 'mqtt.extraTopics', type: 'list', description: 'more topic filters, comma-separated' },
   HPG_MQTT_MAX_IN_FLIGHT: { path: 'mqtt.maxInFlight', type: 'int', description: 'messages in hand before pausing' },
 } as const;

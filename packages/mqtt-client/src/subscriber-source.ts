@@ -29,8 +29,8 @@ export interface SubscriberOptions {
   readonly clientId: string;
   readonly username?: string;
   readonly password?: string;
-  /** Topic filter, e.g. `hpg/v1/devices/+/+`. */
-  readonly topic: string;
+  /** Topic filters, e.g. `hpg/v1/devices/+/+`, `frigate/#`. */
+  readonly topics: readonly string[];
   /** Shared-subscription group; instances with the same group split the messages. */
   readonly shareGroup?: string;
   readonly keepaliveSeconds?: number;
@@ -62,7 +62,10 @@ export function createSubscriberSource(options: SubscriberOptions): SubscriberSo
   const keepalive = options.keepaliveSeconds ?? 30;
   const maxInFlight = options.maxInFlight ?? 2_000;
   const backoff = options.reconnect ?? { baseMs: 200, maxMs: 10_000 };
-  const filter = options.shareGroup === undefined ? options.topic : `$share/${options.shareGroup}/${options.topic}`;
+  const filters = options.topics.map((t) =>
+    options.shareGroup === undefined ? t : `$share/${options.shareGroup}/${t}`,
+  );
+  const filter = filters.join(' ');
   const url = new URL(options.url);
   const authListeners: ((f: AuthFailure) => void)[] = [];
 
@@ -145,7 +148,11 @@ export function createSubscriberSource(options: SubscriberOptions): SubscriberSo
             s.destroy();
             return;
           }
-          send(s, { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 1 }] });
+          send(s, {
+            cmd: 'subscribe',
+            messageId: 1,
+            subscriptions: filters.map((topic) => ({ topic, qos: 1 as const })),
+          });
           return;
         }
         case 'suback': {

@@ -20,7 +20,7 @@ describeWithMosquitto('subscriber source on Mosquitto', () => {
       const source = createSubscriberSource({
         url,
         clientId: `ingest-${id}`,
-        topic: `hpg/v1/devices/${id}/+`,
+        topics: [`hpg/v1/devices/${id}/+`],
         reconnect: { baseMs: 50, maxMs: 200 },
       });
       return { source, url, device: { id, password: 'unused' }, knowsPublisher: false, cleanup: async () => {} };
@@ -33,7 +33,7 @@ describeWithMosquitto('subscriber source on Mosquitto', () => {
     const options = {
       url,
       clientId: `ingest-${id}`,
-      topic: `hpg/v1/devices/${id}/+`,
+      topics: [`hpg/v1/devices/${id}/+`],
       shareGroup: 'ingest',
       reconnect: { baseMs: 50, maxMs: 200 },
     };
@@ -73,7 +73,7 @@ describeWithMosquitto('subscriber source on Mosquitto', () => {
       createSubscriberSource({
         url,
         clientId: `ingest-${n}-${id}`,
-        topic: `hpg/v1/devices/${id}/+`,
+        topics: [`hpg/v1/devices/${id}/+`],
         shareGroup: group,
       });
     const a = make(1);
@@ -96,7 +96,7 @@ describeWithMosquitto('subscriber source on Mosquitto', () => {
     const source = createSubscriberSource({
       url: 'mqtt://127.0.0.1:1',
       clientId: 'nowhere',
-      topic: 'x/#',
+      topics: ['x/#'],
       reconnect: { baseMs: 10, maxMs: 20 },
     });
     await Promise.race([source.start(async () => {}), new Promise((r) => setTimeout(r, 300))]);

@@ -1,3 +1,4 @@
 export * from './config.ts';
 export * from './ingest.ts';
 export * from './station-files/index.ts';
+export * from './subscriptions.ts';

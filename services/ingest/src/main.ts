@@ -10,13 +10,16 @@ import { runService, ServiceBaseSchema } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
 import { z } from 'zod';
 import { INGEST_ENV, IngestConfigSchema } from './config.ts';
-import { createIngest } from './ingest.ts';
+import { createIngest, limitsOf } from './ingest.ts';
+import { createStationFileWatcher, STATION_FILES_ENV, StationFilesConfigSchema } from './station-files/index.ts';
+import { subscriptionsFor } from './subscriptions.ts';
 
 const Schema = ServiceBaseSchema.extend({
   registryFile: z.string().min(1),
   mqtt: MqttSubscriberConfigSchema,
   kafka: KafkaConfigSchema,
   ingest: IngestConfigSchema.prefault({}),
+  stationFiles: StationFilesConfigSchema.prefault({}),
 });
 
 await runService({
@@ -27,6 +30,7 @@ await runService({
     ...MQTT_SUBSCRIBER_ENV,
     ...KAFKA_ENV,
     ...INGEST_ENV,
+    ...STATION_FILES_ENV,
   },
   async start(config, { logger, metrics, lifecycle }) {
     const registry = Registry.from(JSON.parse(readFileSync(config.registryFile, 'utf8')));
@@ -38,12 +42,21 @@ await runService({
     lifecycle.onShutdown('bus', () => bus.close());
     const source = createSubscriberSource({
       ...config.mqtt,
+      topics: [...subscriptionsFor(config.ingest.formats), ...config.mqtt.extraTopics],
       onEvent: (event, detail) => logger[event === 'error' ? 'warn' : 'info']({ detail }, `mqtt ${event}`),
     });
     const ingest = createIngest({ source, bus, registry: () => registry, logger, metrics }, config.ingest);
     // Runs before 'bus': stop taking messages, let those in hand reach Kafka and be acknowledged.
     lifecycle.onShutdownFirst('ingest: stop taking messages', () => ingest.stop());
     await ingest.start();
+    if (config.stationFiles.enabled) {
+      const watcher = createStationFileWatcher(
+        { bus, registry: () => registry, logger, metrics, limits: limitsOf(config.ingest) },
+        config.stationFiles,
+      );
+      await watcher.start();
+      lifecycle.onShutdownFirst('station files: stop taking files', () => watcher.stop());
+    }
     return [
       { name: 'mqtt', check: () => source.health() },
       { name: 'kafka', check: () => bus.health() },
