@@ -19,7 +19,8 @@ export interface OpsServer {
 
 const TIMEOUT_MS = 2_000;
 
-async function run(c: OpsCheck): Promise<HealthReport & { name: string }> {
+/** Runs one check with a time limit; a check that throws or hangs reports not ok. */
+export async function runCheck(c: OpsCheck): Promise<HealthReport & { name: string }> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const r = await Promise.race([
@@ -45,7 +46,7 @@ export async function startOpsServer(o: {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
-      void Promise.all(o.checks.map(run)).then((checks) => {
+      void Promise.all(o.checks.map(runCheck)).then((checks) => {
         const ok = checks.every((c) => c.ok);
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks }));

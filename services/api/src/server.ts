@@ -3,8 +3,8 @@
  * locality / time range, detections, and the refusals with their reasons.
  */
 import { metricsByMeasurement, REFUSAL_REASONS } from '@hpg/contracts';
-import type { Logger, Registry as MetricsRegistry } from '@hpg/platform';
-import type { HealthReport, Store } from '@hpg/ports';
+import { type Logger, type Registry as MetricsRegistry, type OpsCheck, runCheck } from '@hpg/platform';
+import type { Store } from '@hpg/ports';
 import type { Registry } from '@hpg/registry';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -19,10 +19,8 @@ import {
 import type { Regulatory } from './regulatory.ts';
 import { WastewaterQuerySchema, wastewaterIndicators } from './wastewater-indicators.ts';
 
-export interface HealthCheck {
-  readonly name: string;
-  readonly check: () => Promise<HealthReport>;
-}
+/** A dependency /healthz checks (the same shape the services' ops endpoints use). */
+export type HealthCheck = OpsCheck;
 
 export interface ApiDeps {
   readonly store: Store;
@@ -43,8 +41,6 @@ export interface Api {
   close(): Promise<void>;
 }
 
-const HEALTH_TIMEOUT_MS = 2_000;
-
 function badRequest(reply: FastifyReply, error: z.ZodError) {
   return reply.code(400).send({
     error: {
@@ -53,21 +49,6 @@ function badRequest(reply: FastifyReply, error: z.ZodError) {
       details: error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`),
     },
   });
-}
-
-async function runCheck(c: HealthCheck): Promise<HealthReport & { name: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<HealthReport>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, detail: `no answer in ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
-  });
-  try {
-    const r = await Promise.race([c.check(), timeout]);
-    return { name: c.name, ...r };
-  } catch (err) {
-    return { name: c.name, ok: false, detail: String(err) };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
