@@ -10,6 +10,13 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { ApiConfig } from './config.ts';
 import {
+  dumpingIndicators,
+  evIndicators,
+  type FleetDeps,
+  MonthQuerySchema,
+  solarIndicators,
+} from './fleet-indicators.ts';
+import {
   DetectionsQuerySchema,
   ReadingsQuerySchema,
   RefusalsQuerySchema,
@@ -155,6 +162,30 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     }
     return wastewaterIndicators({ store: deps.store, registry, regulatory: deps.regulatory }, q.data);
   });
+
+  const fleetRoute = (
+    path: string,
+    compute: (d: FleetDeps, q: { month: string; localityId: string }) => Promise<object>,
+  ) =>
+    app.get(path, async (req, reply) => {
+      const q = MonthQuerySchema.safeParse(req.query);
+      if (!q.success) return badRequest(reply, q.error);
+      const registry = deps.registry();
+      if (registry.locality(q.data.localityId) === undefined) {
+        return reply
+          .code(404)
+          .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
+      }
+      if (deps.regulatory === undefined) {
+        return reply
+          .code(503)
+          .send({ error: { code: 'no_regulatory_data', message: 'regulatory data is not loaded' } });
+      }
+      return compute({ store: deps.store, registry, regulatory: deps.regulatory, now: now() }, q.data);
+    });
+  fleetRoute('/api/v1/indicators/solar', solarIndicators);
+  fleetRoute('/api/v1/indicators/ev', evIndicators);
+  fleetRoute('/api/v1/indicators/dumping', dumpingIndicators);
 
   app.get('/api/v1/localities', async () => ({ localities: deps.registry().data.localities }));
   app.get('/api/v1/sites', async () => ({ sites: deps.registry().data.sites }));
