@@ -29,6 +29,7 @@ import {
   wastewaterMetrics,
 } from '@hpg/contracts';
 import type { DevicePlacement } from '@hpg/registry';
+import { reading } from './foreign.ts';
 import { type DecodeContext, type Outcome, type RawMessage, refuse } from './outcome.ts';
 import { reasonFromIssues } from './zod-reason.ts';
 
@@ -94,6 +95,7 @@ function checkTime(s: string, field: string, msg: RawMessage, ctx: DecodeContext
   return ms;
 }
 
+/** An empty reading of this decoder, placed at the device's site and locality. */
 function baseReading(
   measurement: Measurement,
   p: DevicePlacement,
@@ -101,20 +103,7 @@ function baseReading(
   ts: number,
   receivedAt: number,
 ): Reading {
-  return {
-    v: 1,
-    measurement,
-    deviceId: p.device.id,
-    siteId: p.site.id,
-    localityId: p.locality.id,
-    channel,
-    ts,
-    receivedAt,
-    values: {},
-    states: {},
-    quality: {},
-    source: NATIVE_SOURCE,
-  };
+  return reading(measurement, p, channel, ts, receivedAt, NATIVE_SOURCE);
 }
 
 function build(

@@ -148,27 +148,14 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     return { from, to, total: byReason.reduce((s, r) => s + r.count, 0), byReason };
   });
 
-  app.get('/api/v1/indicators/wastewater', async (req, reply) => {
-    const q = WastewaterQuerySchema.safeParse(req.query);
-    if (!q.success) return badRequest(reply, q.error);
-    const registry = deps.registry();
-    if (registry.locality(q.data.localityId) === undefined) {
-      return reply
-        .code(404)
-        .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
-    }
-    if (deps.regulatory === undefined) {
-      return reply.code(503).send({ error: { code: 'no_regulatory_data', message: 'standards are not loaded' } });
-    }
-    return wastewaterIndicators({ store: deps.store, registry, regulatory: deps.regulatory }, q.data);
-  });
-
-  const fleetRoute = (
+  /** An indicator route: query validated, locality known, regulatory data loaded, then computed. */
+  const indicatorRoute = <Q extends { localityId: string }>(
     path: string,
-    compute: (d: FleetDeps, q: { month: string; localityId: string }) => Promise<object>,
+    schema: z.ZodType<Q>,
+    compute: (d: FleetDeps, q: Q) => Promise<object>,
   ) =>
     app.get(path, async (req, reply) => {
-      const q = MonthQuerySchema.safeParse(req.query);
+      const q = schema.safeParse(req.query);
       if (!q.success) return badRequest(reply, q.error);
       const registry = deps.registry();
       if (registry.locality(q.data.localityId) === undefined) {
@@ -183,6 +170,11 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
       }
       return compute({ store: deps.store, registry, regulatory: deps.regulatory, now: now() }, q.data);
     });
+  indicatorRoute('/api/v1/indicators/wastewater', WastewaterQuerySchema, wastewaterIndicators);
+  const fleetRoute = (
+    path: string,
+    compute: (d: FleetDeps, q: { month: string; localityId: string }) => Promise<object>,
+  ) => indicatorRoute(path, MonthQuerySchema, compute);
   fleetRoute('/api/v1/indicators/solar', solarIndicators);
   fleetRoute('/api/v1/indicators/ev', evIndicators);
   fleetRoute('/api/v1/indicators/dumping', dumpingIndicators);
