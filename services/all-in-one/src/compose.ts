@@ -13,6 +13,7 @@ import { type Api, startApi } from '@hpg/api';
 import { MemoryBus } from '@hpg/bus-memory';
 import { createIngest, createStationFileWatcher, limitsOf } from '@hpg/ingest';
 import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
+import { startOcppGateway } from '@hpg/ocpp-gateway';
 import { createMetrics, Gauge, Lifecycle, type Logger } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
 import { createSimulator } from '@hpg/simulator';
@@ -109,6 +110,20 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
       },
     });
 
+    const ocpp = config.ocpp.enabled
+      ? await startOcppGateway(
+          {
+            bus,
+            registry: currentRegistry,
+            logger: logger.child({ service: 'ocpp-gateway' }),
+            metrics,
+            stateFile: resolve(config.ocpp.stateFile),
+          },
+          config.ocpp,
+        )
+      : undefined;
+    if (ocpp !== undefined) started.push(() => ocpp.close());
+
     const api: Api = await startApi(
       {
         store,
@@ -147,6 +162,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     // Shutdown: producers first, then drain, then close what holds data.
     if (simulator !== undefined) lifecycle.onShutdown('simulator', () => simulator.stop());
     lifecycle.onShutdown('ingest: stop taking device messages', () => ingest.stop());
+    if (ocpp !== undefined) lifecycle.onShutdown('ocpp: stop taking calls', () => ocpp.close());
     if (stationFiles !== undefined) lifecycle.onShutdown('station files: stop taking files', () => stationFiles.stop());
     lifecycle.onShutdown('mqtt broker', () => broker.close());
     lifecycle.onShutdown('bus: drain into the store', async () => {

@@ -4,6 +4,7 @@
  */
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
 import { INGEST_ENV, IngestConfigSchema, STATION_FILES_ENV, StationFilesConfigSchema } from '@hpg/ingest';
+import { OCPP_ENV, OcppGatewayConfigSchema } from '@hpg/ocpp-gateway';
 import { type EnvBinding, loadConfig } from '@hpg/platform';
 import { WRITER_ENV, WriterConfigSchema } from '@hpg/writer';
 import { z } from 'zod';
@@ -33,6 +34,12 @@ export const AllInOneConfigSchema = z.object({
   writer: WriterConfigSchema.prefault({}),
   /** Wastewater stations' transfer files from an FTP drop directory (off unless enabled). */
   stationFiles: StationFilesConfigSchema.prefault({}),
+  /** The OCPP-J central system for EV chargers (off by default: the demo fleet speaks our JSON API). */
+  ocpp: OcppGatewayConfigSchema.extend({
+    enabled: z.boolean().default(false),
+    host: z.string().min(1).default('127.0.0.1'),
+    stateFile: z.string().min(1).default('var/ocpp-state.json'),
+  }).prefault({}),
   simulator: z
     .object({
       enabled: z.boolean().default(true),
@@ -68,6 +75,8 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_SIM_RATE: { path: 'simulator.ratePerSecond', type: 'number', description: 'total messages/s (load)' },
   HPG_SIM_BACKFILL_HOURS: { path: 'simulator.backfillHours', type: 'number', description: 'history to publish first' },
   HPG_SIM_FLEET_SECRET: { path: 'simulator.fleetSecret', type: 'string', description: 'demo fleet password secret' },
+  HPG_OCPP_ENABLED: { path: 'ocpp.enabled', type: 'bool', description: 'run the OCPP-J central system' },
+  ...OCPP_ENV,
   ...API_ENV,
   ...INGEST_ENV,
   ...WRITER_ENV,

@@ -33,6 +33,9 @@ try {
       `  refusals by reason      ${api}/api/v1/refusals/summary`,
       `  health / metrics        ${api}/healthz   ${api}/metrics`,
       `  store file              ${config.store.path}`,
+      config.ocpp.enabled
+        ? `  OCPP-J (EV chargers)    ws://${config.ocpp.host}:${config.ocpp.port}/{chargerId}`
+        : '  OCPP-J (EV chargers)    off (HPG_OCPP_ENABLED=true to start it)',
       config.stationFiles.enabled
         ? `  station files (FTP)     ${config.stationFiles.dropDir}   <station>_<YYYYMMDDhhmmss>.txt`
         : '  station files (FTP)     off (HPG_STATION_FILES_ENABLED=true to take them)',

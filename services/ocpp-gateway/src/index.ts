@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './gateway.ts';
+export * from './state.ts';
