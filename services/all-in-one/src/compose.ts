@@ -24,6 +24,8 @@ import type { AllInOneConfig } from './config.ts';
 export interface AllInOne {
   readonly mqttUrl: string;
   readonly apiUrl: string;
+  /** The OCPP-J central system's URL when it runs. */
+  readonly ocppUrl: string | undefined;
   readonly registry: Registry;
   readonly bus: MemoryBus;
   readonly lifecycle: Lifecycle;
@@ -180,6 +182,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     return {
       mqttUrl,
       apiUrl: api.url,
+      ocppUrl: ocpp?.url,
       registry,
       bus,
       lifecycle,
