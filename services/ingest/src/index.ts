@@ -1,4 +1,5 @@
 export * from './config.ts';
+export * from './frigate/index.ts';
 export * from './ingest.ts';
 export * from './station-files/index.ts';
 export * from './subscriptions.ts';
