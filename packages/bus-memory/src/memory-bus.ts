@@ -321,8 +321,24 @@ export class MemoryBus implements Bus {
   }
 
   /** Waits until every group has committed everything published so far (used by shutdown and tests). */
+  /**
+   * Waits until every group that still has a consumer has committed everything published so far
+   * (used by shutdown and tests). A group whose consumers all stopped cannot make progress, so it
+   * is not waited for.
+   */
   async drained(pollMs = 5): Promise<void> {
-    while (this.lag().some((l) => l.lag > 0)) await sleep(pollMs);
+    while (this.#consumingLag() > 0) await sleep(pollMs);
+  }
+
+  #consumingLag(): number {
+    let lag = 0;
+    for (const t of this.#topics.values()) {
+      for (const [name, group] of t.groups) {
+        if (group.members.length === 0) continue;
+        for (const p of t.partitions) lag += p.end - (p.committed.get(name) ?? p.base);
+      }
+    }
+    return lag;
   }
 
   async close(): Promise<void> {

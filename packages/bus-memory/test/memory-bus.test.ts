@@ -69,3 +69,18 @@ describe('MemoryBus', () => {
     await bus.close();
   });
 });
+
+describe('MemoryBus.drained', () => {
+  it('waits for groups that still consume, not for a group whose consumers all stopped', async () => {
+    const bus = new MemoryBus({ partitions: 1 });
+    const got: number[] = [];
+    await bus.subscribe('readings', { group: 'live' }, async (b) => void got.push(...b.map((r) => r.ts)));
+    const gone = await bus.subscribe('readings', { group: 'gone' }, async () => {});
+    await gone.stop();
+    await bus.publish('readings', [{ key: 'a', value: reading({ ts: T0 }) }]);
+    await bus.drained();
+    expect(got).toEqual([T0]);
+    expect(bus.lag().find((l) => l.group === 'gone')?.lag).toBe(1);
+    await bus.close();
+  });
+});

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Api, startApi } from '@hpg/api';
 import { MemoryBus } from '@hpg/bus-memory';
-import { createIngest, createStationFileWatcher, limitsOf } from '@hpg/ingest';
+import { createIngest, createStationFileWatcher, limitsOf, startFrigateServices } from '@hpg/ingest';
 import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
 import { startOcppGateway } from '@hpg/ocpp-gateway';
 import { createMetrics, Gauge, Lifecycle, type Logger } from '@hpg/platform';
@@ -92,6 +92,22 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
       started.push(() => stationFiles.stop());
     }
 
+    // Frigate evidence and reconciliation (the embedded broker has no reconnection to signal:
+    // reconciliation runs at start and periodically).
+    const frigate = await startFrigateServices(
+      {
+        bus,
+        registry: currentRegistry,
+        formats: config.ingest.formats,
+        limits: limitsOf(config.ingest),
+        logger: logger.child({ service: 'frigate' }),
+        metrics,
+      },
+      config.frigate,
+    );
+    started.push(() => frigate.stop());
+    frigate.onReconnect();
+
     const broker = await startEmbeddedBroker({
       host: config.mqtt.host,
       port: config.mqtt.port,
@@ -166,6 +182,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     lifecycle.onShutdown('ingest: stop taking device messages', () => ingest.stop());
     if (ocpp !== undefined) lifecycle.onShutdown('ocpp: stop taking calls', () => ocpp.close());
     if (stationFiles !== undefined) lifecycle.onShutdown('station files: stop taking files', () => stationFiles.stop());
+    lifecycle.onShutdown('frigate: evidence and reconciliation', () => frigate.stop());
     lifecycle.onShutdown('mqtt broker', () => broker.close());
     lifecycle.onShutdown('bus: drain into the store', async () => {
       const drained = bus.drained();

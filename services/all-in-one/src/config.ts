@@ -3,7 +3,14 @@
  * defaults, an optional JSON file (HPG_CONFIG) and environment variables, validated at start.
  */
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
-import { INGEST_ENV, IngestConfigSchema, STATION_FILES_ENV, StationFilesConfigSchema } from '@hpg/ingest';
+import {
+  FRIGATE_SERVICES_ENV,
+  FrigateServicesConfigSchema,
+  INGEST_ENV,
+  IngestConfigSchema,
+  STATION_FILES_ENV,
+  StationFilesConfigSchema,
+} from '@hpg/ingest';
 import { OCPP_ENV, OcppGatewayConfigSchema } from '@hpg/ocpp-gateway';
 import { type EnvBinding, loadConfig } from '@hpg/platform';
 import { WRITER_ENV, WriterConfigSchema } from '@hpg/writer';
@@ -40,6 +47,8 @@ export const AllInOneConfigSchema = z.object({
     host: z.string().min(1).default('127.0.0.1'),
     stateFile: z.string().min(1).default('var/ocpp-state.json'),
   }).prefault({}),
+  /** Evidence fetching and reconciliation for cameras behind Frigate NVR. */
+  frigate: FrigateServicesConfigSchema.prefault({}),
   simulator: z
     .object({
       enabled: z.boolean().default(true),
@@ -77,6 +86,7 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_SIM_FLEET_SECRET: { path: 'simulator.fleetSecret', type: 'string', description: 'demo fleet password secret' },
   HPG_OCPP_ENABLED: { path: 'ocpp.enabled', type: 'bool', description: 'run the OCPP-J central system' },
   ...OCPP_ENV,
+  ...FRIGATE_SERVICES_ENV,
   ...API_ENV,
   ...INGEST_ENV,
   ...WRITER_ENV,

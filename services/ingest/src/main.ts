@@ -10,6 +10,7 @@ import { runService, ServiceBaseSchema } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
 import { z } from 'zod';
 import { INGEST_ENV, IngestConfigSchema } from './config.ts';
+import { FRIGATE_SERVICES_ENV, FrigateServicesConfigSchema, startFrigateServices } from './frigate/index.ts';
 import { createIngest, limitsOf } from './ingest.ts';
 import { createStationFileWatcher, STATION_FILES_ENV, StationFilesConfigSchema } from './station-files/index.ts';
 import { subscriptionsFor } from './subscriptions.ts';
@@ -20,6 +21,7 @@ const Schema = ServiceBaseSchema.extend({
   kafka: KafkaConfigSchema,
   ingest: IngestConfigSchema.prefault({}),
   stationFiles: StationFilesConfigSchema.prefault({}),
+  frigate: FrigateServicesConfigSchema.prefault({}),
 });
 
 await runService({
@@ -31,6 +33,7 @@ await runService({
     ...KAFKA_ENV,
     ...INGEST_ENV,
     ...STATION_FILES_ENV,
+    ...FRIGATE_SERVICES_ENV,
   },
   async start(config, { logger, metrics, lifecycle }) {
     const registry = Registry.from(JSON.parse(readFileSync(config.registryFile, 'utf8')));
@@ -40,10 +43,26 @@ await runService({
       onClientLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
     });
     lifecycle.onShutdown('bus', () => bus.close());
+    const frigate = await startFrigateServices(
+      {
+        bus,
+        registry: () => registry,
+        formats: config.ingest.formats,
+        limits: limitsOf(config.ingest),
+        logger,
+        metrics,
+      },
+      config.frigate,
+    );
+    lifecycle.onShutdownFirst('frigate: evidence and reconciliation', () => frigate.stop());
     const source = createSubscriberSource({
       ...config.mqtt,
       topics: [...subscriptionsFor(config.ingest.formats), ...config.mqtt.extraTopics],
-      onEvent: (event, detail) => logger[event === 'error' ? 'warn' : 'info']({ detail }, `mqtt ${event}`),
+      onEvent: (event, detail) => {
+        logger[event === 'error' ? 'warn' : 'info']({ detail }, `mqtt ${event}`);
+        // Frigate publishes events at QoS 0: what passed while we were away is pulled from its API.
+        if (event === 'connected') frigate.onReconnect();
+      },
     });
     const ingest = createIngest({ source, bus, registry: () => registry, logger, metrics }, config.ingest);
     // Runs before 'bus': stop taking messages, let those in hand reach Kafka and be acknowledged.

@@ -20,6 +20,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Detection } from '@hpg/contracts';
+import { FRIGATE_SOURCE } from '@hpg/decoders';
 import type { Logger, Registry as MetricsRegistry } from '@hpg/platform';
 import { Counter } from '@hpg/platform';
 import { type Bus, backoffDelay, type Subscription } from '@hpg/ports';
@@ -298,7 +299,8 @@ export function createEvidenceFetcher(deps: EvidenceDeps, config: EvidenceConfig
     // Only the newest state of each event in the batch, and only those without their snapshot hash.
     const todo = new Map<string, Detection>();
     for (const d of batch) {
-      if (d.snapshotUrl === null || d.snapshotSha256 !== null) continue;
+      // Evidence is Frigate's: other cameras' snapshot links are kept as they were sent.
+      if (d.source !== FRIGATE_SOURCE || d.snapshotUrl === null || d.snapshotSha256 !== null) continue;
       const prev = todo.get(identity(d));
       if (prev === undefined || !newer(prev, d)) todo.set(identity(d), d);
     }
