@@ -33,7 +33,29 @@ const siteBase = {
   timeZone: z.string().default('Asia/Ho_Chi_Minh'),
   /** Energy-savings sector roll-up (plan 002 §II.1.2 (4), plan 000 §II.2.2 (3)). */
   sector: z.enum(['industry', 'business_services', 'public', 'residential']).optional(),
+  /** How the site's energy baseline is set, for the energy-savings indicator (issue #5). */
+  energyBaseline: z.lazy(() => EnergyBaselineSchema).optional(),
 };
+
+const monthKey = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
+
+/**
+ * A facility's energy baseline: the same month of a reference year (from the stored meter
+ * readings); a regression E = intercept + slope × driver fitted on a reference period in the manner
+ * of IPMVP option C, with the driver's value per month (cooling degree-days, production…); or a
+ * forecast of the year's consumption, spread evenly over its months.
+ */
+export const EnergyBaselineSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('reference_month'), referenceYear: z.number().int().min(2015).max(2100) }),
+  z.object({
+    method: z.literal('regression'),
+    interceptWh: z.number(),
+    slopeWhPerUnit: z.number(),
+    driver: z.string().min(1),
+    driverByMonth: z.record(monthKey, z.number()),
+  }),
+  z.object({ method: z.literal('forecast'), yearWh: z.record(z.string().regex(/^\d{4}$/), z.number().positive()) }),
+]);
 
 /** A wastewater treatment plant: which standard judges it (wastewater.md "Which standard applies"). */
 export const WastewaterPlantSchema = z.object({

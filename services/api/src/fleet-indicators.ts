@@ -9,12 +9,16 @@ import type { ConnectorStatus, Reading } from '@hpg/contracts';
 import {
   activeInstallations,
   availability,
+  baselineWh,
   co2AvoidedTonnes,
+  consumptionFromRegister,
+  type FacilityEnergy,
   gridFactor,
   hotspots,
   incidents,
   localMonth,
   meets,
+  savingsRollup,
   sessions,
   siteSolar,
   targetFor,
@@ -184,5 +188,113 @@ export async function dumpingIndicators(deps: FleetDeps, q: { month: string; loc
     rule,
     method:
       'detections labelled waste with score ≥ 0.6; the same camera and zone within 60 minutes of the last detection is one incident. Confirmed / false alarm and times to acknowledge and close come with the police alert workflow (not built yet)',
+  };
+}
+
+/** Indicators the energy targets are set on, by sector (plan 002 §II.1.2 (4), plan 000 §II.2.2 (3)). */
+const ENERGY_TARGETS = {
+  all: 'energy_saving_vs_forecast_pct',
+  industry: 'energy_saving_industry_pct',
+  business_services: 'energy_saving_business_services_pct',
+} as const;
+
+export async function energyIndicators(deps: FleetDeps, q: { month: string; localityId: string }) {
+  const [y, m] = q.month.split('-').map(Number) as [number, number];
+  const window = localMonth(y, m);
+  const scope = new Set(deps.registry.localityScope(q.localityId));
+  const consumption = async (siteId: string, from: number, to: number) => {
+    let wh = 0;
+    let resets = 0;
+    for (const d of deps.registry.data.devices.filter(
+      (x) => x.siteId === siteId && x.kind === 'energy_meter' && x.enabled,
+    )) {
+      const rs = await readingsOf(deps.store, d.id, 'meter', from, to);
+      const c = consumptionFromRegister(
+        rs.flatMap((r) => (r.values.energy_import === undefined ? [] : [{ ts: r.ts, wh: r.values.energy_import }])),
+        from,
+        to,
+      );
+      wh += c.wh;
+      resets += c.resets;
+    }
+    return { wh, resets };
+  };
+  const facilities: (FacilityEnergy & { name: string; method: string; resets: number })[] = [];
+  const unjudged: { siteId: string; reason: string }[] = [];
+  for (const site of deps.registry.data.sites) {
+    if (!scope.has(site.localityId) || site.sector === undefined) continue;
+    const b = site.energyBaseline;
+    if (b === undefined) {
+      unjudged.push({ siteId: site.id, reason: 'no energy baseline in the registry' });
+      continue;
+    }
+    let baseline: number | undefined;
+    if (b.method === 'reference_month') {
+      const ref = localMonth(b.referenceYear, m);
+      baseline = (await consumption(site.id, ref.from, ref.to)).wh;
+    } else if (b.method === 'regression') {
+      const x = b.driverByMonth[q.month];
+      if (x !== undefined)
+        baseline = baselineWh({
+          method: 'regression',
+          intercept: b.interceptWh,
+          slope: b.slopeWhPerUnit,
+          driver: b.driver,
+          driverValue: x,
+        });
+    } else {
+      const year = b.yearWh[String(y)];
+      if (year !== undefined) baseline = baselineWh({ method: 'forecast', yearWh: year, monthsInYear: 12 });
+    }
+    if (baseline === undefined || baseline <= 0) {
+      unjudged.push({ siteId: site.id, reason: `no ${b.method} baseline for ${q.month}` });
+      continue;
+    }
+    const actual = await consumption(site.id, window.from, window.to);
+    facilities.push({
+      facilityId: site.id,
+      name: site.name,
+      localityId: site.localityId,
+      sector: site.sector,
+      baselineWh: baseline,
+      actualWh: actual.wh,
+      method: b.method,
+      resets: actual.resets,
+    });
+  }
+  const rollup = savingsRollup(facilities);
+  const targetOf = (indicator: string, value: number | null) => {
+    const t = targetFor(deps.regulatory.targets, q.localityId, indicator, y);
+    return t === undefined
+      ? null
+      : { value: t.target, unit: t.unit, year: t.year, owner: t.owner, source: t.source, met: meets(value, t) };
+  };
+  return {
+    month: q.month,
+    localityId: q.localityId,
+    timeZone: 'Asia/Ho_Chi_Minh',
+    indicators: {
+      all: { ...rollup.all, target: targetOf(ENERGY_TARGETS.all, rollup.all.savingsPct) },
+      bySector: Object.fromEntries(
+        Object.entries(rollup.bySector).map(([sector, sv]) => [
+          sector,
+          {
+            ...sv,
+            target:
+              sector in ENERGY_TARGETS
+                ? targetOf(ENERGY_TARGETS[sector as keyof typeof ENERGY_TARGETS], sv.savingsPct)
+                : null,
+          },
+        ]),
+      ),
+      byLocality: rollup.byLocality,
+    },
+    facilities: facilities.map((f) => ({
+      ...f,
+      savingsPct: f.baselineWh > 0 ? ((f.baselineWh - f.actualWh) / f.baselineWh) * 100 : null,
+    })),
+    unjudged,
+    method:
+      'actual = increases of the site meters’ import registers in the month (a register reset adds nothing); baseline per facility from the registry: the same month of a reference year, an IPMVP option C regression on a driver, or a yearly forecast spread over 12 months; savings % = (baseline − actual) / baseline, roll-ups on the sums',
   };
 }

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { ApiConfig } from './config.ts';
 import {
   dumpingIndicators,
+  energyIndicators,
   evIndicators,
   type FleetDeps,
   MonthQuerySchema,
@@ -178,6 +179,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   fleetRoute('/api/v1/indicators/solar', solarIndicators);
   fleetRoute('/api/v1/indicators/ev', evIndicators);
   fleetRoute('/api/v1/indicators/dumping', dumpingIndicators);
+  fleetRoute('/api/v1/indicators/energy', energyIndicators);
 
   app.get('/api/v1/localities', async () => ({ localities: deps.registry().data.localities }));
   app.get('/api/v1/sites', async () => ({ sites: deps.registry().data.sites }));
