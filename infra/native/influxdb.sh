@@ -122,24 +122,10 @@ cmd_start() {
   echo "influxdb: $URL"
 }
 
-cmd_stop() {
-  if pid_running "$PIDFILE" "$CONFIG"; then
-    log "stopping pid $(<"$PIDFILE")"
-    stop_pid "$PIDFILE" "$CONFIG"
-    log "stopped"
-  else
-    rm -f "$PIDFILE"
-    log "not running"
-  fi
-}
+cmd_stop() { stop_instance "$PIDFILE" "$CONFIG"; }
 
 cmd_status() {
   print_status influxdb "$PIDFILE" "$CONFIG" influx_healthy "$URL (data $DATA_DIR)"
-}
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
 }
 
 case ${1:-} in

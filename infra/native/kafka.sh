@@ -323,16 +323,7 @@ cmd_start() {
   echo "kafka: PLAINTEXT://$BOOTSTRAP"
 }
 
-cmd_stop() {
-  if pid_running "$PIDFILE" "$CONFIG"; then
-    log "stopping pid $(<"$PIDFILE")"
-    stop_pid "$PIDFILE" "$CONFIG"
-    log "stopped"
-  else
-    rm -f "$PIDFILE"
-    log "not running"
-  fi
-}
+cmd_stop() { stop_instance "$PIDFILE" "$CONFIG"; }
 
 cmd_status() {
   print_status kafka "$PIDFILE" "$CONFIG" kafka_healthy "PLAINTEXT://$BOOTSTRAP (data $DATA_DIR)"
@@ -376,11 +367,6 @@ cmd_perf_test() {
     die "no summary line in the ProducerPerformance output"
   }
   rm -f "$out"
-}
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
 }
 
 case ${1:-} in

@@ -187,3 +187,21 @@ print_status() {
   echo "$name: running (pid $(<"$pidfile")) but NOT healthy at $url"
   return 1
 }
+
+# Stops the instance named by its pid file and config, or says it was not running.
+stop_instance() {
+  if pid_running "$1" "$2"; then
+    log "stopping pid $(<"$1")"
+    stop_pid "$1" "$2"
+    log "stopped"
+  else
+    rm -f "$1"
+    log "not running"
+  fi
+}
+
+# Prints the calling script's header comment (its manual) and exits 2.
+usage() {
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[-1]}" | sed '$d; s/^# \{0,1\}//' >&2
+  exit 2
+}

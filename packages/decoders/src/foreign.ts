@@ -7,7 +7,7 @@
  * record, a refusal or an ignored message.
  */
 import { isUtf8 } from 'node:buffer';
-import { type Measurement, type MetricSpec, type Reading, type RefusalReason, toCanonical } from '@hpg/contracts';
+import { type MetricSpec, type RefusalReason, toCanonical } from '@hpg/contracts';
 import type { DevicePlacement, ExternalDevice, ExternalKind } from '@hpg/registry';
 import type { z } from 'zod';
 import { type DecodeContext, type RawMessage, refuse } from './outcome.ts';
@@ -135,30 +135,6 @@ export function canonical(
     return new Fault('out_of_range', `${field}: ${value} ${unit} is outside ${spec.min}..${spec.max} ${spec.unit}`);
   }
   return v;
-}
-
-export function reading(
-  measurement: Measurement,
-  p: DevicePlacement,
-  channel: string,
-  ts: number,
-  receivedAt: number,
-  source: string,
-): Reading {
-  return {
-    v: 1,
-    measurement,
-    deviceId: p.device.id,
-    siteId: p.site.id,
-    localityId: p.locality.id,
-    channel,
-    ts,
-    receivedAt,
-    values: {},
-    states: {},
-    quality: {},
-    source,
-  };
 }
 
 /** The zones that count for a camera: its binding's, else its camera spot's. */

@@ -29,8 +29,7 @@ import {
   wastewaterMetrics,
 } from '@hpg/contracts';
 import type { DevicePlacement } from '@hpg/registry';
-import { reading } from './foreign.ts';
-import { type DecodeContext, type Outcome, type RawMessage, refuse } from './outcome.ts';
+import { type DecodeContext, emptyReading, type Outcome, type RawMessage, refuse } from './outcome.ts';
 import { reasonFromIssues } from './zod-reason.ts';
 
 export const NATIVE_SOURCE = 'hpg-json/v1';
@@ -103,7 +102,7 @@ function baseReading(
   ts: number,
   receivedAt: number,
 ): Reading {
-  return reading(measurement, p, channel, ts, receivedAt, NATIVE_SOURCE);
+  return emptyReading(measurement, p, channel, ts, receivedAt, NATIVE_SOURCE);
 }
 
 function build(

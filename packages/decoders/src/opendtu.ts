@@ -25,8 +25,8 @@
  * `ac/…`, `dc/…` and `dtu/…`, fields without a catalogue metric) are ignored, counted.
  */
 import { type SolarMetric, solarMetrics } from '@hpg/contracts';
-import { boundDevices, canonical, checkInstant, Fault, levelsUnder, payloadText, reading, refused } from './foreign.ts';
-import type { RawMessage } from './outcome.ts';
+import { boundDevices, canonical, checkInstant, Fault, levelsUnder, payloadText, refused } from './foreign.ts';
+import { emptyReading, type RawMessage } from './outcome.ts';
 import { type DecoderState, ignore, type OpenDtuInverterState, type Routed, type RouterContext } from './routed.ts';
 
 export const OPENDTU_SOURCE = 'opendtu';
@@ -147,7 +147,7 @@ export function interpretOpenDtu(
   if (ts instanceof Fault) return { outcomes: refused(msg, ctx, ts, deviceId) };
   const channel = n === 0 ? '' : `dc${n}`;
   const values = { ...prev.channels[channel], [metric]: value };
-  const r = reading('solar', p, channel, ts, msg.receivedAt, OPENDTU_SOURCE);
+  const r = emptyReading('solar', p, channel, ts, msg.receivedAt, OPENDTU_SOURCE);
   Object.assign(r.values, values);
   return {
     outcomes: [{ kind: 'reading', record: r }],

@@ -1,5 +1,5 @@
-import type { Detection, Reading, Refusal, RefusalReason } from '@hpg/contracts';
-import type { Registry } from '@hpg/registry';
+import type { Detection, Measurement, Reading, Refusal, RefusalReason } from '@hpg/contracts';
+import type { DevicePlacement, Registry } from '@hpg/registry';
 
 /** A message as it arrived, before anything is trusted. */
 export interface RawMessage {
@@ -64,5 +64,30 @@ export function refuse(
       rawSize: size,
       truncated,
     },
+  };
+}
+
+/** An empty reading of a device at its placement; decoders fill values, states and quality. */
+export function emptyReading(
+  measurement: Measurement,
+  p: DevicePlacement,
+  channel: string,
+  ts: number,
+  receivedAt: number,
+  source: string,
+): Reading {
+  return {
+    v: 1,
+    measurement,
+    deviceId: p.device.id,
+    siteId: p.site.id,
+    localityId: p.locality.id,
+    channel,
+    ts,
+    receivedAt,
+    values: {},
+    states: {},
+    quality: {},
+    source,
   };
 }

@@ -26,8 +26,8 @@
  */
 import { type InverterStateSchema, parseDeviceTime, type SolarMetric, solarMetrics } from '@hpg/contracts';
 import type { z } from 'zod';
-import { boundDevices, canonical, checkInstant, Fault, jsonObject, levelsUnder, reading, refused } from './foreign.ts';
-import type { RawMessage } from './outcome.ts';
+import { boundDevices, canonical, checkInstant, Fault, jsonObject, levelsUnder, refused } from './foreign.ts';
+import { emptyReading, type RawMessage } from './outcome.ts';
 import { ignore, type Routed, type RouterContext } from './routed.ts';
 
 type InverterState = z.infer<typeof InverterStateSchema>;
@@ -194,7 +194,7 @@ export function decodeSunSpec(msg: RawMessage, ctx: RouterContext): Routed[] {
   const at = checkInstant(parsed, 'ts', msg, ctx);
   if (at instanceof Fault) return fail(at);
 
-  const r = reading('solar', p, '', at, msg.receivedAt, source);
+  const r = emptyReading('solar', p, '', at, msg.receivedAt, source);
   for (const [name, spec] of Object.entries(model.points)) {
     const rawValue = own(pts, name);
     if (rawValue === undefined || rawValue === null) continue;

@@ -22,18 +22,8 @@
  */
 import { type MeterMetric, meterMetrics, parseDeviceTime, type Reading } from '@hpg/contracts';
 import { z } from 'zod';
-import {
-  boundDevices,
-  canonical,
-  checkInstant,
-  Fault,
-  jsonObject,
-  levelsUnder,
-  reading,
-  refused,
-  validate,
-} from './foreign.ts';
-import type { RawMessage } from './outcome.ts';
+import { boundDevices, canonical, checkInstant, Fault, jsonObject, levelsUnder, refused, validate } from './foreign.ts';
+import { emptyReading, type RawMessage } from './outcome.ts';
 import { ignore, type Routed, type RouterContext } from './routed.ts';
 
 export const TASMOTA_SOURCE = 'tasmota';
@@ -98,7 +88,7 @@ export function decodeTasmota(msg: RawMessage, ctx: RouterContext): Routed[] {
     if (ts instanceof Fault) return refused(msg, ctx, ts, p.device.id);
     const byChannel = new Map<string, Reading>();
     const put = (channel: string, metric: MeterMetric, value: number) => {
-      const r = byChannel.get(channel) ?? reading('meter', p, channel, ts, msg.receivedAt, TASMOTA_SOURCE);
+      const r = byChannel.get(channel) ?? emptyReading('meter', p, channel, ts, msg.receivedAt, TASMOTA_SOURCE);
       byChannel.set(channel, r);
       r.values[metric] = value;
     };

@@ -20,15 +20,10 @@ import {
 import type { Store } from '@hpg/ports';
 import type { Registry } from '@hpg/registry';
 import { z } from 'zod';
+import { MonthQuerySchema } from './fleet-indicators.ts';
 import type { Regulatory } from './regulatory.ts';
 
-export const WastewaterQuerySchema = z
-  .object({
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
-    localityId: z.string().min(1).default('hai-phong'),
-    averaging: z.enum(['hour', 'day']).default('hour'),
-  })
-  .strict();
+export const WastewaterQuerySchema = MonthQuerySchema.extend({ averaging: z.enum(['hour', 'day']).default('hour') });
 
 /** Readings of one station for a month at 1-minute resolution stay under this. */
 const MAX_READINGS = 50_000;

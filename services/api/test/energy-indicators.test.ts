@@ -2,17 +2,12 @@
  * Energy savings through the API: three baselines, worked by hand, against Bạch Đằng's targets
  * (6.5 % business and services, 8.5 % industry: plan 000 §II.2.2 (3)).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createLogger, Registry as MetricsRegistry } from '@hpg/platform';
 import { reading } from '@hpg/ports/testing';
 import { Registry } from '@hpg/registry';
-import { openSqliteStore } from '@hpg/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ApiConfigSchema, loadRegulatory, startApi } from '../src/index.ts';
+import { type ApiHarness, startTestApi, TEST_CREDENTIAL } from './api-harness.ts';
 
-const cred = { algo: 'scrypt', n: 1024, r: 8, p: 1, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'x'.repeat(44) };
+const cred = TEST_CREDENTIAL;
 const loc = { lat: 20.9, lon: 106.6 };
 const site = (id: string, sector: string, energyBaseline?: object) => ({
   id,
@@ -55,55 +50,42 @@ const NOV_2025 = Date.UTC(2025, 9, 31, 17);
 const DAY = 86_400_000;
 
 describe('GET /api/v1/indicators/energy', () => {
-  let api: Api;
-  let dir: string;
+  let h: ApiHarness;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hpg-energy-'));
-    const store = await openSqliteStore({ path: join(dir, 's.sqlite') });
-    const meter = (site: string, ts: number, wh: number) =>
-      reading({
-        measurement: 'meter',
-        deviceId: `mt-${site}`,
-        siteId: site,
-        localityId: 'bach-dang',
-        ts,
-        values: { energy_import: wh },
-        quality: {},
-      });
-    await store.writeReadings([
-      // Factory: forecast 12 MWh/year → 1,000,000 Wh for November; actual 900,000 → 10 %.
-      meter('factory', NOV_2026 + DAY, 0),
-      meter('factory', NOV_2026 + 20 * DAY, 900_000),
-      // Office: 50,000 + 1,000 × 50 CDD = 100,000 Wh; actual 95,000 → 5 %.
-      meter('office', NOV_2026 + DAY, 10_000),
-      meter('office', NOV_2026 + 20 * DAY, 105_000),
-      // Shop: November 2025 used 200,000 Wh; November 2026 190,000 → 5 %.
-      meter('shop', NOV_2025 + DAY, 0),
-      meter('shop', NOV_2025 + 25 * DAY, 200_000),
-      meter('shop', NOV_2026 + DAY, 1_000_000),
-      meter('shop', NOV_2026 + 25 * DAY, 1_190_000),
-      meter('school', NOV_2026 + DAY, 5),
-    ]);
-    api = await startApi(
-      {
-        store,
-        registry: () => registry,
-        metrics: new MetricsRegistry(),
-        logger: createLogger({ name: 't', level: 'silent' }),
-        health: [],
-        regulatory: loadRegulatory(resolve(import.meta.dirname, '../../../config/regulatory')),
-      },
-      ApiConfigSchema.parse({ port: 0 }),
-    );
+    h = await startTestApi(registry, async (store) => {
+      const meter = (site: string, ts: number, wh: number) =>
+        reading({
+          measurement: 'meter',
+          deviceId: `mt-${site}`,
+          siteId: site,
+          localityId: 'bach-dang',
+          ts,
+          values: { energy_import: wh },
+          quality: {},
+        });
+      await store.writeReadings([
+        // Factory: forecast 12 MWh/year → 1,000,000 Wh for November; actual 900,000 → 10 %.
+        meter('factory', NOV_2026 + DAY, 0),
+        meter('factory', NOV_2026 + 20 * DAY, 900_000),
+        // Office: 50,000 + 1,000 × 50 CDD = 100,000 Wh; actual 95,000 → 5 %.
+        meter('office', NOV_2026 + DAY, 10_000),
+        meter('office', NOV_2026 + 20 * DAY, 105_000),
+        // Shop: November 2025 used 200,000 Wh; November 2026 190,000 → 5 %.
+        meter('shop', NOV_2025 + DAY, 0),
+        meter('shop', NOV_2025 + 25 * DAY, 200_000),
+        meter('shop', NOV_2026 + DAY, 1_000_000),
+        meter('shop', NOV_2026 + 25 * DAY, 1_190_000),
+        meter('school', NOV_2026 + DAY, 5),
+      ]);
+    });
   });
   afterAll(async () => {
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await h?.close();
   });
 
   it('computes savings per facility and by sector on the sums, against the ward targets', async () => {
     const body = (await (
-      await fetch(`${api.url}/api/v1/indicators/energy?month=2026-11&localityId=bach-dang`)
+      await fetch(`${h.api.url}/api/v1/indicators/energy?month=2026-11&localityId=bach-dang`)
     ).json()) as {
       indicators: {
         all: { savingsPct: number; baselineWh: number; actualWh: number };

@@ -1,17 +1,12 @@
 /**
  * Solar, EV and dumping indicators through the API, on a small fleet with hand-worked figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createLogger, Registry as MetricsRegistry } from '@hpg/platform';
 import { detection, reading } from '@hpg/ports/testing';
 import { Registry } from '@hpg/registry';
-import { openSqliteStore } from '@hpg/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ApiConfigSchema, loadRegulatory, startApi } from '../src/index.ts';
+import { type ApiHarness, startTestApi, TEST_CREDENTIAL } from './api-harness.ts';
 
-const cred = { algo: 'scrypt', n: 1024, r: 8, p: 1, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'x'.repeat(44) };
+const cred = TEST_CREDENTIAL;
 const loc = { lat: 20.9, lon: 106.6 };
 const registry = Registry.from({
   version: 1,
@@ -37,83 +32,73 @@ const H = 3_600_000;
 const NOW = NOV1 + 10 * 24 * H; // 11 Nov 00:00 local
 
 describe('fleet indicators', () => {
-  let api: Api;
-  let dir: string;
-  const get = async (path: string) => (await (await fetch(`${api.url}${path}`)).json()) as Record<string, unknown>;
+  let h: ApiHarness;
+  const get = async (path: string) => (await (await fetch(`${h.api.url}${path}`)).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hpg-fleet-'));
-    const store = await openSqliteStore({ path: join(dir, 's.sqlite') });
-    const solar = (deviceId: string, ts: number, lifetime: number, power: number) =>
-      reading({
-        measurement: 'solar',
-        deviceId,
-        siteId: 'school',
-        localityId: 'tan-minh',
-        ts,
-        values: { energy_lifetime: lifetime, ac_power: power },
-        quality: {},
-      });
-    const ev = (
-      measurement: 'ev_status' | 'ev_session',
-      ts: number,
-      states: Record<string, string>,
-      values: Record<string, number> = {},
-    ) =>
-      reading({
-        measurement,
-        deviceId: 'ch-1',
-        siteId: 'evs',
-        localityId: 'tan-minh',
-        channel: '1',
-        ts,
-        values,
-        states,
-        quality: {},
-      });
-    await store.writeReadings([
-      // pv-a +30 kWh, pv-b +20 kWh in November; pv-a produced within the 24 h before NOW.
-      solar('pv-a', NOV1 + H, 1_000_000, 0),
-      solar('pv-a', NOW - 2 * H, 1_030_000, 1500),
-      solar('pv-b', NOV1 + H, 500_000, 0),
-      solar('pv-b', NOV1 + 5 * 24 * H, 520_000, 0),
-      // One session of 12.5 kWh; connector Faulted for 1 h of the 240 h since 1 Nov.
-      ev('ev_status', NOV1 - H, { status: 'Available' }),
-      ev('ev_status', NOV1 + 2 * H, { status: 'Faulted' }),
-      ev('ev_status', NOV1 + 3 * H, { status: 'Available' }),
-      ev('ev_session', NOV1 + 4 * H, { event: 'start', sessionId: 'tx-1' }, { energy_register: 100_000 }),
-      ev('ev_session', NOV1 + 6 * H, { event: 'stop', sessionId: 'tx-1' }, { energy_register: 112_500 }),
-    ]);
-    const d = (eventId: string, minutes: number, label = 'waste', score = 0.8) =>
-      detection({
-        deviceId: 'cam-1',
-        siteId: 'bank',
-        localityId: 'tan-minh',
-        eventId,
-        zone: 'bank',
-        label,
-        score,
-        startedAt: NOV1 + 22 * H + minutes * 60_000,
-        ts: NOV1 + 22 * H + minutes * 60_000,
-      });
-    // e1 and e2 (30 min later) are one pile; e3 four hours later another; e4 a person.
-    await store.writeDetections([d('e1', 0), d('e2', 30), d('e3', 240), d('e4', 10, 'person')]);
-    api = await startApi(
-      {
-        store,
-        registry: () => registry,
-        metrics: new MetricsRegistry(),
-        logger: createLogger({ name: 't', level: 'silent' }),
-        health: [],
-        regulatory: loadRegulatory(resolve(import.meta.dirname, '../../../config/regulatory')),
-        now: () => NOW,
+    h = await startTestApi(
+      registry,
+      async (store) => {
+        const solar = (deviceId: string, ts: number, lifetime: number, power: number) =>
+          reading({
+            measurement: 'solar',
+            deviceId,
+            siteId: 'school',
+            localityId: 'tan-minh',
+            ts,
+            values: { energy_lifetime: lifetime, ac_power: power },
+            quality: {},
+          });
+        const ev = (
+          measurement: 'ev_status' | 'ev_session',
+          ts: number,
+          states: Record<string, string>,
+          values: Record<string, number> = {},
+        ) =>
+          reading({
+            measurement,
+            deviceId: 'ch-1',
+            siteId: 'evs',
+            localityId: 'tan-minh',
+            channel: '1',
+            ts,
+            values,
+            states,
+            quality: {},
+          });
+        await store.writeReadings([
+          // pv-a +30 kWh, pv-b +20 kWh in November; pv-a produced within the 24 h before NOW.
+          solar('pv-a', NOV1 + H, 1_000_000, 0),
+          solar('pv-a', NOW - 2 * H, 1_030_000, 1500),
+          solar('pv-b', NOV1 + H, 500_000, 0),
+          solar('pv-b', NOV1 + 5 * 24 * H, 520_000, 0),
+          // One session of 12.5 kWh; connector Faulted for 1 h of the 240 h since 1 Nov.
+          ev('ev_status', NOV1 - H, { status: 'Available' }),
+          ev('ev_status', NOV1 + 2 * H, { status: 'Faulted' }),
+          ev('ev_status', NOV1 + 3 * H, { status: 'Available' }),
+          ev('ev_session', NOV1 + 4 * H, { event: 'start', sessionId: 'tx-1' }, { energy_register: 100_000 }),
+          ev('ev_session', NOV1 + 6 * H, { event: 'stop', sessionId: 'tx-1' }, { energy_register: 112_500 }),
+        ]);
+        const d = (eventId: string, minutes: number, label = 'waste', score = 0.8) =>
+          detection({
+            deviceId: 'cam-1',
+            siteId: 'bank',
+            localityId: 'tan-minh',
+            eventId,
+            zone: 'bank',
+            label,
+            score,
+            startedAt: NOV1 + 22 * H + minutes * 60_000,
+            ts: NOV1 + 22 * H + minutes * 60_000,
+          });
+        // e1 and e2 (30 min later) are one pile; e3 four hours later another; e4 a person.
+        await store.writeDetections([d('e1', 0), d('e2', 30), d('e3', 240), d('e4', 10, 'person')]);
       },
-      ApiConfigSchema.parse({ port: 0 }),
+      () => NOW,
     );
   });
   afterAll(async () => {
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await h?.close();
   });
 
   it('solar: energy, specific yield, CO2 and active installations against Tân Minh’s target', async () => {

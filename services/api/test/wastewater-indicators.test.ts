@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createLogger, Registry as MetricsRegistry } from '@hpg/platform';
 import { reading } from '@hpg/ports/testing';
 import { Registry } from '@hpg/registry';
-import { openSqliteStore } from '@hpg/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ApiConfigSchema, loadRegulatory, startApi } from '../src/index.ts';
+import { type ApiHarness, startTestApi, TEST_CREDENTIAL } from './api-harness.ts';
 
-const cred = { algo: 'scrypt', n: 1024, r: 8, p: 1, salt: 'c2FsdHNhbHRzYWx0c2FsdA==', hash: 'x'.repeat(44) };
+const cred = TEST_CREDENTIAL;
 const loc = { lat: 20.9, lon: 106.7 };
 const plant = (id: string, central: boolean, standard = 'QCVN40:2011') => ({
   id,
@@ -37,49 +32,36 @@ const NOV1 = Date.UTC(2026, 9, 31, 17);
 const H = 3_600_000;
 
 describe('GET /api/v1/indicators/wastewater', () => {
-  let api: Api;
-  let dir: string;
+  let h: ApiHarness;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hpg-ind-'));
-    const store = await openSqliteStore({ path: join(dir, 's.sqlite') });
-    const sample = (deviceId: string, siteId: string, ts: number, cod: number) =>
-      reading({
-        deviceId,
-        siteId,
-        localityId: 'vinh-am',
-        ts,
-        values: { cod, ph: 7 },
-        quality: { cod: 'measuring', ph: 'measuring' },
-      });
-    await store.writeReadings([
-      // kcn-1: 1 Nov fine (COD 100 ≤ 148.5), 2 Nov one hour at 200 > 148.5.
-      sample('ww-1', 'kcn-1', NOV1 + H, 100),
-      sample('ww-1', 'kcn-1', NOV1 + 24 * H + H, 200),
-      // kcn-2: fine on both days.
-      sample('ww-2', 'kcn-2', NOV1 + H, 90),
-      sample('ww-2', 'kcn-2', NOV1 + 24 * H + H, 95),
-      // Late on 31 Oct local time: not November.
-      sample('ww-2', 'kcn-2', NOV1 - H, 999),
-    ]);
-    api = await startApi(
-      {
-        store,
-        registry: () => registry,
-        metrics: new MetricsRegistry(),
-        logger: createLogger({ name: 't', level: 'silent' }),
-        health: [],
-        regulatory: loadRegulatory(resolve(import.meta.dirname, '../../../config/regulatory')),
-      },
-      ApiConfigSchema.parse({ port: 0 }),
-    );
+    h = await startTestApi(registry, async (store) => {
+      const sample = (deviceId: string, siteId: string, ts: number, cod: number) =>
+        reading({
+          deviceId,
+          siteId,
+          localityId: 'vinh-am',
+          ts,
+          values: { cod, ph: 7 },
+          quality: { cod: 'measuring', ph: 'measuring' },
+        });
+      await store.writeReadings([
+        // kcn-1: 1 Nov fine (COD 100 ≤ 148.5), 2 Nov one hour at 200 > 148.5.
+        sample('ww-1', 'kcn-1', NOV1 + H, 100),
+        sample('ww-1', 'kcn-1', NOV1 + 24 * H + H, 200),
+        // kcn-2: fine on both days.
+        sample('ww-2', 'kcn-2', NOV1 + H, 90),
+        sample('ww-2', 'kcn-2', NOV1 + 24 * H + H, 95),
+        // Late on 31 Oct local time: not November.
+        sample('ww-2', 'kcn-2', NOV1 - H, 999),
+      ]);
+    });
   });
   afterAll(async () => {
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await h?.close();
   });
 
   it('judges each plant by its standard and reports the share against the target', async () => {
-    const res = await fetch(`${api.url}/api/v1/indicators/wastewater?month=2026-11&localityId=vinh-am`);
+    const res = await fetch(`${h.api.url}/api/v1/indicators/wastewater?month=2026-11&localityId=vinh-am`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       indicators: Record<string, unknown> & { target: Record<string, unknown> };
@@ -113,6 +95,7 @@ describe('GET /api/v1/indicators/wastewater', () => {
   });
 
   it('refuses a malformed month', async () => {
-    expect((await fetch(`${api.url}/api/v1/indicators/wastewater?month=2026-13`)).status).toBe(400);
+    expect((await fetch(`${h.api.url}/api/v1/indicators/wastewater?month=2026-13`)).status).toBe(400);
+    expect((await fetch(`${h.api.url}/api/v1/indicators/wastewater?month=2026-11&bogus=1`)).status).toBe(400);
   });
 });

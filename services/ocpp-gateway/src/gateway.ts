@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
+  ConnectorStatusSchema,
   evMeterMetrics,
   type Measurement,
   type MetricSpec,
@@ -18,6 +19,7 @@ import {
   type RefusalReason,
   toCanonical,
 } from '@hpg/contracts';
+import { emptyReading } from '@hpg/decoders';
 import type { Logger, Registry as MetricsRegistry } from '@hpg/platform';
 import { Counter, Gauge } from '@hpg/platform';
 import type { Bus } from '@hpg/ports';
@@ -78,17 +80,8 @@ const ts = z.string().max(64);
 const Status16 = z.object({
   connectorId: int.min(0),
   errorCode: z.string().min(1).max(50),
-  status: z.enum([
-    'Available',
-    'Preparing',
-    'Charging',
-    'SuspendedEVSE',
-    'SuspendedEV',
-    'Finishing',
-    'Reserved',
-    'Unavailable',
-    'Faulted',
-  ]),
+  // OCPP 1.6 ChargePointStatus: our connector statuses without 2.0.1's Occupied.
+  status: ConnectorStatusSchema.exclude(['Occupied']),
   timestamp: ts.optional(),
 });
 const SampledValue16 = z.object({
@@ -303,26 +296,8 @@ export async function startOcppGateway(deps: OcppGatewayDeps, config: OcppGatewa
       return ms;
     };
 
-    const reading = (
-      measurement: Measurement,
-      p: DevicePlacement,
-      channel: string,
-      at: number,
-      receivedAt: number,
-    ): Reading => ({
-      v: 1,
-      measurement,
-      deviceId: p.device.id,
-      siteId: p.site.id,
-      localityId: p.locality.id,
-      channel,
-      ts: at,
-      receivedAt,
-      values: {},
-      states: {},
-      quality: {},
-      source: OCPP_SOURCE,
-    });
+    const reading = (measurement: Measurement, p: DevicePlacement, channel: string, at: number, receivedAt: number) =>
+      emptyReading(measurement, p, channel, at, receivedAt, OCPP_SOURCE);
 
     /** Canonical metrics of samples; unknown measurands and per-phase values are skipped. */
     const metricsOf = (samples: readonly Sample[], field: string): Record<string, number> => {
