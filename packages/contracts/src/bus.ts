@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { IdSchema, StationStatusSchema } from './device-api.ts';
 import { MEASUREMENTS } from './device-kinds.ts';
+import { IndicatorPointSchema } from './indicators.ts';
 import { REFUSAL_REASON_CODES } from './refusals.ts';
 
 const epochMs = z.number().int().min(0);
@@ -91,7 +92,8 @@ interface BusTopicSpec {
 }
 
 /**
- * The bus topics. Key = device id for every topic (refusals without a device use their topic).
+ * The bus topics. Key = device id for device data (refusals without a device use their topic);
+ * indicator points are keyed by indicator and scope.
  */
 export const busTopics = {
   /** Producer: ingest (and later protocol gateways). Consumers: writer, alerts, indicators. */
@@ -100,6 +102,8 @@ export const busTopics = {
   detections: { name: 'hpg.detections.v1', schema: DetectionSchema },
   /** Producer: ingest. Consumer: writer (kept for the API), operators. */
   refusals: { name: 'hpg.refusals.v1', schema: RefusalSchema },
+  /** Producer: the indicator service (key: indicator and scope). Consumers: alerts, exports, dashboards' feeds. */
+  indicators: { name: 'hpg.indicators.v1', schema: IndicatorPointSchema },
 } as const satisfies Record<string, BusTopicSpec>;
 
 export type BusTopicKey = keyof typeof busTopics;

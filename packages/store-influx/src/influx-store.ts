@@ -39,22 +39,28 @@
  *   sub-millisecond offset derived from the id, written at nanosecond precision (see
  *   refusal-time.ts): refusals of the same millisecond stay apart, a replay overwrites itself.
  *
+ * Indicator points: measurement `indicators`, time = the window's start (ms).
+ *   tags    indicator, period, scope (identity: indicator, scope, period, window start)
+ *   fields  window_to, computed_at (integers, ms), scope_kind, locality, label, unit (strings),
+ *           value (float), target (JSON text), null_fields (value and target when null).
+ *
  * Reads are InfluxQL `SELECT *` with `ORDER BY time` and `LIMIT` on the server; InfluxDB orders
  * only by time, so the ties the port orders further (device, channel…) are sorted here, after
  * fetching every row of the millisecond where the server's LIMIT cut (see #selectTop).
  */
-import type { Detection, Reading, Refusal, RefusalReason } from '@hpg/contracts';
-import type { DetectionQuery, HealthReport, ReadingQuery, RefusalQuery, Store } from '@hpg/ports';
+import type { Detection, IndicatorPoint, Reading, Refusal, RefusalReason } from '@hpg/contracts';
+import type { DetectionQuery, HealthReport, IndicatorQuery, ReadingQuery, RefusalQuery, Store } from '@hpg/ports';
 import { PortError } from '@hpg/ports';
 import { closedError, type HttpDeps, type InfluxAuth, InfluxHttp } from './influx-http.ts';
 import { checkRange, equals, equalsAny, fromTarget, quoteIdent, selectAll, whereClause } from './influxql.ts';
 import type { Series, StatementResult } from './query-result.ts';
-import { detectionLine, FieldKeyCache, readingLine, refusalLine } from './record-lines.ts';
-import { Rows, toDetection, toReading, toRefusal } from './record-rows.ts';
+import { detectionLine, FieldKeyCache, indicatorLine, readingLine, refusalLine } from './record-lines.ts';
+import { Rows, toDetection, toIndicatorPoint, toReading, toRefusal } from './record-rows.ts';
 import { DEFAULT_RETRY, type RetryPolicy, sleep } from './retry-policy.ts';
 import {
   DETECTION_FIELD,
   DETECTIONS,
+  INDICATORS,
   READING_FIELD,
   READING_MEASUREMENTS,
   REFUSAL_FIELD,
@@ -142,6 +148,8 @@ const readingOrder: Cmp<Reading> = (a, b) =>
 const detectionOrder: Cmp<Detection> = (a, b) =>
   b.startedAt - a.startedAt || cmpText(b.deviceId, a.deviceId) || cmpText(b.eventId, a.eventId);
 const refusalOrder: Cmp<Refusal> = (a, b) => b.receivedAt - a.receivedAt || cmpText(b.id, a.id);
+const indicatorOrder: Cmp<IndicatorPoint> = (a, b) =>
+  a.from - b.from || cmpText(a.indicator, b.indicator) || cmpText(a.scopeId, b.scopeId) || cmpText(a.period, b.period);
 
 export class InfluxStore implements Store {
   readonly database: string;
@@ -178,6 +186,23 @@ export class InfluxStore implements Store {
 
   async writeRefusals(refusals: readonly Refusal[]): Promise<void> {
     await this.#write('write refusals', refusals, refusalLine, 'ns');
+  }
+
+  async writeIndicators(points: readonly IndicatorPoint[]): Promise<void> {
+    await this.#write('write indicators', points, indicatorLine, 'ms');
+  }
+
+  async queryIndicators(q: IndicatorQuery): Promise<IndicatorPoint[]> {
+    const what = 'query indicators';
+    this.#ensureOpen(what);
+    checkRange(what, q.from, q.to, q.limit);
+    if (q.limit === 0 || q.scopeIds?.length === 0 || q.indicators?.length === 0) return [];
+    const conditions: string[] = [];
+    if (q.period !== undefined) conditions.push(equals(TAG.period, q.period));
+    if (q.indicators !== undefined) conditions.push(equalsAny(TAG.indicator, q.indicators));
+    if (q.scopeIds !== undefined) conditions.push(equalsAny(TAG.scope, q.scopeIds));
+    const series = await this.#selectTop(what, [INDICATORS], conditions, q.from, q.to, 'asc', q.limit);
+    return collect(series, toIndicatorPoint).sort(indicatorOrder).slice(0, q.limit);
   }
 
   async queryReadings(q: ReadingQuery): Promise<Reading[]> {

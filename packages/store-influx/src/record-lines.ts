@@ -3,7 +3,7 @@
  * (5,000-line batches at up to 20,000 readings/s): plain string concatenation, and the escaped
  * form of each field key is computed once and cached, since the same few metric names repeat.
  */
-import type { Detection, Reading, Refusal } from '@hpg/contracts';
+import type { Detection, IndicatorPoint, Reading, Refusal } from '@hpg/contracts';
 import {
   escapeKey,
   escapeMeasurement,
@@ -18,6 +18,8 @@ import {
   DETECTION_FIELD as D,
   DETECTIONS,
   FIELD_KEYS,
+  INDICATOR_FIELD as I,
+  INDICATORS,
   isValueKeyAllowed,
   NULL_FIELDS,
   QUALITY_SUFFIX,
@@ -157,4 +159,26 @@ export function refusalLine(r: Refusal): string {
   else line += `,${R.publisher}=${quoteString(r.publisher)}`;
   line += `,${NULL_FIELDS}=${quoteString(nulls.slice(1))}`;
   return `${line} ${refusalTimeNs(r.receivedAt, r.id)}`;
+}
+
+/** `indicators,indicator=…,scope=…,period=… <fields>,null_fields="value" <window start ms>` */
+export function indicatorLine(p: IndicatorPoint): string {
+  let line =
+    INDICATORS +
+    tagPair(TAG.indicator, p.indicator, 'indicator') +
+    tagPair(TAG.period, p.period, 'period') +
+    tagPair(TAG.scope, p.scopeId, 'scope id');
+  line += ` ${I.to}=${formatInteger(p.to, 'to')}`;
+  line += `,${I.scopeKind}=${quoteString(p.scopeKind)}`;
+  line += `,${I.locality}=${quoteString(p.localityId)}`;
+  line += `,${I.label}=${quoteString(p.label)}`;
+  line += `,${I.unit}=${quoteString(p.unit)}`;
+  line += `,${I.computedAt}=${formatInteger(p.computedAt, 'computedAt')}`;
+  let nulls = '';
+  if (p.value === null) nulls += `,${I.value}`;
+  else line += `,${I.value}=${formatFloat(p.value, 'value')}`;
+  if (p.target === null) nulls += `,${I.target}`;
+  else line += `,${I.target}=${quoteString(JSON.stringify(p.target))}`;
+  line += `,${NULL_FIELDS}=${quoteString(nulls.slice(1))}`;
+  return `${line} ${formatTimestamp(p.from, 'from')}`;
 }

@@ -5,12 +5,21 @@
  * fields belong to the record, and anything else (left behind by an older write of the same
  * point) is ignored.
  */
-import type { Detection, Measurement, Reading, Refusal, RefusalReason, StationStatus } from '@hpg/contracts';
+import type {
+  Detection,
+  IndicatorPoint,
+  Measurement,
+  Reading,
+  Refusal,
+  RefusalReason,
+  StationStatus,
+} from '@hpg/contracts';
 import { PortError } from '@hpg/ports';
 import type { Series } from './query-result.ts';
 import {
   DETECTION_FIELD as D,
   FIELD_KEYS,
+  INDICATOR_FIELD as I,
   NULL_FIELDS,
   REFUSAL_FIELD as R,
   READING_FIELD,
@@ -138,5 +147,25 @@ export function toRefusal(rows: Rows, row: readonly unknown[]): Refusal {
     raw: rows.string(row, R.raw),
     rawSize: rows.number(row, R.rawSize),
     truncated: rows.boolean(row, R.truncated),
+  };
+}
+
+export function toIndicatorPoint(rows: Rows, row: readonly unknown[]): IndicatorPoint {
+  const nulls = nullFields(rows, row);
+  const target = nulls.has(I.target) ? null : (JSON.parse(rows.string(row, I.target)) as IndicatorPoint['target']);
+  return {
+    v: 1,
+    indicator: rows.string(row, TAG.indicator),
+    scopeKind: rows.string(row, I.scopeKind) as IndicatorPoint['scopeKind'],
+    scopeId: rows.string(row, TAG.scope),
+    localityId: rows.string(row, I.locality),
+    period: rows.string(row, TAG.period) as IndicatorPoint['period'],
+    label: rows.string(row, I.label),
+    from: rows.time(row),
+    to: rows.number(row, I.to),
+    value: nulls.has(I.value) ? null : rows.number(row, I.value),
+    unit: rows.string(row, I.unit),
+    target,
+    computedAt: rows.number(row, I.computedAt),
   };
 }

@@ -7,6 +7,7 @@ import { MEASUREMENTS, type Measurement } from '@hpg/contracts';
 export const READING_MEASUREMENTS: readonly Measurement[] = MEASUREMENTS;
 export const DETECTIONS = 'detections';
 export const REFUSALS = 'refusals';
+export const INDICATORS = 'indicators';
 
 /** Tags. Only identity goes into tags: a tag is part of the series key. */
 export const TAG = {
@@ -14,6 +15,9 @@ export const TAG = {
   channel: 'channel',
   eventId: 'event_id',
   reason: 'reason',
+  indicator: 'indicator',
+  scope: 'scope',
+  period: 'period',
 } as const;
 
 /**
@@ -93,4 +97,15 @@ export const REFUSAL_FIELD = {
   raw: 'raw',
   rawSize: 'raw_size',
   truncated: 'truncated',
+} as const;
+
+export const INDICATOR_FIELD = {
+  to: 'window_to',
+  scopeKind: 'scope_kind',
+  locality: 'locality',
+  label: 'label',
+  value: 'value',
+  unit: 'unit',
+  target: 'target',
+  computedAt: 'computed_at',
 } as const;

@@ -4,7 +4,7 @@
  * Sets of ids travel as one JSON array through json_each(), which keeps the SQL constant too.
  */
 import type { SQLInputValue } from 'node:sqlite';
-import type { DetectionQuery, ReadingQuery, RefusalQuery } from '@hpg/ports';
+import type { DetectionQuery, IndicatorQuery, ReadingQuery, RefusalQuery } from '@hpg/ports';
 import { PortError } from '@hpg/ports';
 
 export interface QueryPlan {
@@ -136,5 +136,34 @@ export function refusalCountPlan(from: number, to: number): QueryPlan {
     key: 'refusal-counts',
     params: [from, to],
     sql: () => 'SELECT reason, count(*) AS n FROM refusals WHERE received_at >= ? AND received_at < ? GROUP BY reason',
+  };
+}
+
+export function indicatorPlan(q: IndicatorQuery): QueryPlan {
+  checkBounds('queryIndicators', q.from, q.to, q.limit);
+  const where = ['window_from >= ?', 'window_from < ?'];
+  const params: SQLInputValue[] = [q.from, q.to];
+  let key = 'indicators';
+  if (q.period !== undefined) {
+    where.push('period = ?');
+    params.push(q.period);
+    key += ':period';
+  }
+  if (q.indicators !== undefined) {
+    where.push('indicator IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.indicators));
+    key += ':indicators';
+  }
+  if (q.scopeIds !== undefined) {
+    where.push('scope_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.scopeIds));
+    key += ':scopes';
+  }
+  params.push(q.limit);
+  return {
+    key,
+    params,
+    sql: () => `SELECT * FROM indicators WHERE ${where.join(' AND ')}
+      ORDER BY window_from, indicator, scope_id, period LIMIT ?`,
   };
 }

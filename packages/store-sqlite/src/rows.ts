@@ -3,7 +3,15 @@
  * declared with and the casts below restate the schema rather than guess.
  */
 import type { SQLOutputValue } from 'node:sqlite';
-import type { Detection, Measurement, Reading, Refusal, RefusalReason, StationStatus } from '@hpg/contracts';
+import type {
+  Detection,
+  IndicatorPoint,
+  Measurement,
+  Reading,
+  Refusal,
+  RefusalReason,
+  StationStatus,
+} from '@hpg/contracts';
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -69,5 +77,23 @@ export function toRefusal(row: Row): Refusal {
     raw: row.raw as string,
     rawSize: row.raw_size as number,
     truncated: row.truncated === 1,
+  };
+}
+
+export function toIndicatorPoint(row: Row): IndicatorPoint {
+  return {
+    v: 1,
+    indicator: row.indicator as string,
+    scopeKind: row.scope_kind as IndicatorPoint['scopeKind'],
+    scopeId: row.scope_id as string,
+    localityId: row.locality_id as string,
+    period: row.period as IndicatorPoint['period'],
+    label: row.label as string,
+    from: row.window_from as number,
+    to: row.window_to as number,
+    value: row.value as number | null,
+    unit: row.unit as string,
+    target: row.target === null ? null : (JSON.parse(row.target as string) as IndicatorPoint['target']),
+    computedAt: row.computed_at as number,
   };
 }

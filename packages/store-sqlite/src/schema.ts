@@ -104,6 +104,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX refusals_by_reason ON refusals (reason, received_at);
   CREATE INDEX refusals_by_device ON refusals (device_id, received_at);
   `,
+  // 3: computed indicator points, one row per (indicator, scope, period, window start).
+  `
+  CREATE TABLE indicators (
+    indicator TEXT NOT NULL,
+    scope_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    window_from INTEGER NOT NULL,
+    window_to INTEGER NOT NULL,
+    scope_kind TEXT NOT NULL,
+    locality_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    value REAL,
+    unit TEXT NOT NULL,
+    target TEXT,
+    computed_at INTEGER NOT NULL,
+    PRIMARY KEY (indicator, scope_id, period, window_from)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX indicators_by_window ON indicators (period, window_from);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

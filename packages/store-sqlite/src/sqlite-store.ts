@@ -8,10 +8,17 @@
  * The price is that a 5,000-reading batch holds the event loop for a few tens of milliseconds.
  */
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
-import type { Detection, Reading, Refusal, RefusalReason } from '@hpg/contracts';
-import type { DetectionQuery, HealthReport, ReadingQuery, RefusalQuery, Store } from '@hpg/ports';
-import { detectionPlan, type QueryPlan, readingPlan, refusalCountPlan, refusalPlan } from './query-plans.ts';
-import { mapToText, toDetection, toReading, toRefusal } from './rows.ts';
+import type { Detection, IndicatorPoint, Reading, Refusal, RefusalReason } from '@hpg/contracts';
+import type { DetectionQuery, HealthReport, IndicatorQuery, ReadingQuery, RefusalQuery, Store } from '@hpg/ports';
+import {
+  detectionPlan,
+  indicatorPlan,
+  type QueryPlan,
+  readingPlan,
+  refusalCountPlan,
+  refusalPlan,
+} from './query-plans.ts';
+import { mapToText, toDetection, toIndicatorPoint, toReading, toRefusal } from './rows.ts';
 import { migrate } from './schema.ts';
 import { closedError, toPortError } from './sqlite-errors.ts';
 import { prepareWrites, type WriteStatements } from './write-statements.ts';
@@ -147,6 +154,37 @@ export class SqliteStore implements Store {
         );
       }
     });
+  }
+
+  async writeIndicators(points: readonly IndicatorPoint[]): Promise<void> {
+    if (points.length === 0) return this.#ensureOpen('write indicators');
+    const w = this.#w;
+    this.#transaction('write indicators', () => {
+      for (const p of points) {
+        w.upsertIndicator.run(
+          p.indicator,
+          p.scopeId,
+          p.period,
+          p.from,
+          p.to,
+          p.scopeKind,
+          p.localityId,
+          p.label,
+          p.value,
+          p.unit,
+          p.target === null ? null : JSON.stringify(p.target),
+          p.computedAt,
+        );
+      }
+    });
+  }
+
+  async queryIndicators(q: IndicatorQuery): Promise<IndicatorPoint[]> {
+    if (q.scopeIds?.length === 0 || q.indicators?.length === 0) {
+      this.#ensureOpen('query indicators');
+      return [];
+    }
+    return this.#query('query indicators', indicatorPlan(q)).map(toIndicatorPoint);
   }
 
   async queryReadings(q: ReadingQuery): Promise<Reading[]> {

@@ -10,6 +10,7 @@ export interface WriteStatements {
   readonly upsertReading: StatementSync;
   readonly upsertDetection: StatementSync;
   readonly upsertRefusal: StatementSync;
+  readonly upsertIndicator: StatementSync;
 }
 
 /** `col = excluded.col, …`: the second write of an identity replaces the first (last write wins). */
@@ -44,6 +45,8 @@ const REFUSAL_COLS = [
   'truncated',
 ];
 
+const INDICATOR_COLS = ['window_to', 'scope_kind', 'locality_id', 'label', 'value', 'unit', 'target', 'computed_at'];
+
 const params = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export function prepareWrites(db: DatabaseSync): WriteStatements {
@@ -67,6 +70,11 @@ export function prepareWrites(db: DatabaseSync): WriteStatements {
     upsertRefusal: db.prepare(
       `INSERT INTO refusals (id, ${REFUSAL_COLS.join(', ')}) VALUES (${params(1 + REFUSAL_COLS.length)})
        ON CONFLICT (id) DO UPDATE SET ${replace(REFUSAL_COLS)}`,
+    ),
+    upsertIndicator: db.prepare(
+      `INSERT INTO indicators (indicator, scope_id, period, window_from, ${INDICATOR_COLS.join(', ')})
+       VALUES (${params(4 + INDICATOR_COLS.length)})
+       ON CONFLICT (indicator, scope_id, period, window_from) DO UPDATE SET ${replace(INDICATOR_COLS)}`,
     ),
   };
 }

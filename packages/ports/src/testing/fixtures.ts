@@ -1,4 +1,4 @@
-import type { Detection, Reading, Refusal } from '@hpg/contracts';
+import type { Detection, IndicatorPoint, Reading, Refusal } from '@hpg/contracts';
 
 /** Fixed instant used by fixtures: 2026-10-15T03:00:00Z (10:00 in Hai Phong). */
 export const T0 = Date.UTC(2026, 9, 15, 3, 0, 0);
@@ -57,6 +57,29 @@ export function refusal(overrides: Partial<Refusal> = {}): Refusal {
     raw: Buffer.from('{"v":1,').toString('base64'),
     rawSize: 7,
     truncated: false,
+    ...overrides,
+  };
+}
+
+/** October 2026 in Hai Phong: [2026-09-30T17:00Z, 2026-10-31T17:00Z). */
+export const OCT_FROM = Date.UTC(2026, 8, 30, 17);
+export const OCT_TO = Date.UTC(2026, 9, 31, 17);
+
+export function indicatorPoint(overrides: Partial<IndicatorPoint> = {}): IndicatorPoint {
+  return {
+    v: 1,
+    indicator: 'solar.energy_kwh',
+    scopeKind: 'locality',
+    scopeId: 'tan-minh',
+    localityId: 'tan-minh',
+    period: 'month',
+    label: '2026-10',
+    from: OCT_FROM,
+    to: OCT_TO,
+    value: 1234.5,
+    unit: 'kWh',
+    target: null,
+    computedAt: OCT_TO + 60_000,
     ...overrides,
   };
 }

@@ -4,11 +4,18 @@
  * idempotent writes by identity with the last write winning, half-open time ranges, the stated
  * orders and filters, and big batches in one call.
  */
-import { DetectionSchema, type Reading, ReadingSchema, type Refusal, RefusalSchema } from '@hpg/contracts';
+import {
+  DetectionSchema,
+  IndicatorPointSchema,
+  type Reading,
+  ReadingSchema,
+  type Refusal,
+  RefusalSchema,
+} from '@hpg/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PortError } from '../errors.ts';
-import type { DetectionQuery, ReadingQuery, RefusalQuery, Store } from '../store.ts';
-import { detection, reading, refusal, T0 } from './fixtures.ts';
+import type { DetectionQuery, IndicatorQuery, ReadingQuery, RefusalQuery, Store } from '../store.ts';
+import { detection, indicatorPoint, OCT_FROM, OCT_TO, reading, refusal, T0 } from './fixtures.ts';
 
 export interface StoreHarness {
   readonly store: Store;
@@ -362,6 +369,81 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await store.writeRefusals([]);
         expect(await refusals()).toStrictEqual([]);
         expect(await store.countRefusals(FROM, TO)).toEqual({});
+      });
+    });
+
+    describe('indicator points', () => {
+      const YEAR_FROM = Date.UTC(2025, 11, 31, 17);
+      const YEAR_TO = Date.UTC(2026, 11, 31, 17);
+      const points = (q: Partial<IndicatorQuery> = {}) =>
+        store.queryIndicators({ from: YEAR_FROM, to: YEAR_TO, limit: 10_000, ...q });
+      const day = (d: number, over: Parameters<typeof indicatorPoint>[0] = {}) =>
+        indicatorPoint({
+          period: 'day',
+          label: `2026-10-${String(d).padStart(2, '0')}`,
+          from: OCT_FROM + (d - 1) * DAY,
+          to: OCT_FROM + d * DAY,
+          value: d * 1.5,
+          ...over,
+        });
+
+      it('returns a written point field for field, null values and targets included', async () => {
+        const withTarget = indicatorPoint({
+          indicator: 'wastewater.central_wwtp_compliant_pct',
+          scopeId: 'hai-phong',
+          localityId: 'hai-phong',
+          unit: '%',
+          value: 87.5,
+          target: { value: 100, comparison: 'gte', met: false },
+        });
+        const empty = indicatorPoint({ indicator: 'ev.connector_availability_pct', value: null, unit: '%' });
+        await store.writeIndicators([withTarget, empty]);
+        const got = await points();
+        expect(got).toStrictEqual([empty, withTarget]);
+        for (const p of got) expect(IndicatorPointSchema.parse(p)).toStrictEqual(p);
+      });
+
+      it('keeps one point per identity; a recomputation replaces the value, even by null', async () => {
+        await store.writeIndicators([indicatorPoint({ value: 10 }), indicatorPoint({ value: 11 })]);
+        await store.writeIndicators([indicatorPoint({ value: 12, computedAt: OCT_TO + 120_000 })]);
+        expect((await points()).map((p) => [p.value, p.computedAt])).toStrictEqual([[12, OCT_TO + 120_000]]);
+        await store.writeIndicators([
+          indicatorPoint({ value: null, target: { value: 5, comparison: 'lte', met: null } }),
+        ]);
+        const [only, ...rest] = await points();
+        expect(rest).toStrictEqual([]);
+        expect(only?.value).toBeNull();
+        expect(only?.target).toStrictEqual({ value: 5, comparison: 'lte', met: null });
+      });
+
+      it('filters by indicator, scope, period and window start [from, to), ordered by start', async () => {
+        await store.writeIndicators([
+          day(3),
+          day(1),
+          day(2, { scopeId: 'vinh-am', localityId: 'vinh-am' }),
+          day(2, { indicator: 'solar.active_installations', unit: '' }),
+          indicatorPoint(),
+          day(31),
+        ]);
+        expect((await points({ period: 'day' })).map((p) => `${p.label}/${p.indicator}/${p.scopeId}`)).toStrictEqual([
+          '2026-10-01/solar.energy_kwh/tan-minh',
+          '2026-10-02/solar.active_installations/tan-minh',
+          '2026-10-02/solar.energy_kwh/vinh-am',
+          '2026-10-03/solar.energy_kwh/tan-minh',
+          '2026-10-31/solar.energy_kwh/tan-minh',
+        ]);
+        expect((await points({ period: 'month' })).map((p) => p.label)).toStrictEqual(['2026-10']);
+        const tm = await points({ scopeIds: ['tan-minh'], indicators: ['solar.energy_kwh'], period: 'day' });
+        expect(tm.map((p) => p.value)).toStrictEqual([1.5, 4.5, 46.5]);
+        const window = await points({ from: OCT_FROM + DAY, to: OCT_FROM + 3 * DAY, period: 'day' });
+        expect(window.map((p) => p.label)).toStrictEqual(['2026-10-02', '2026-10-02', '2026-10-03']);
+        expect(await points({ scopeIds: [] })).toStrictEqual([]);
+        expect(await points({ period: 'day', limit: 2 })).toHaveLength(2);
+      });
+
+      it('treats an empty batch as a no-op', async () => {
+        await store.writeIndicators([]);
+        expect(await points()).toStrictEqual([]);
       });
     });
 
