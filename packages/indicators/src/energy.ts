@@ -123,3 +123,30 @@ export function savingsRollup(facilities: readonly FacilityEnergy[]) {
   };
   return { all: savings(facilities), bySector: group((f) => f.sector), byLocality: group((f) => f.localityId) };
 }
+
+/**
+ * A register's increases split over consecutive windows (the days of a month): each increase
+ * between two consecutive points counts in the window of the later point, the earlier point may
+ * lie before the first window (so pass the last point before it too). The windows' sums then
+ * add up to the energy of their union exactly, with nothing lost at the boundaries. A decrease
+ * (reset, replaced meter) adds nothing and is counted in its window.
+ */
+export function registerByWindow(
+  points: readonly RegisterPoint[],
+  windows: readonly { readonly from: number; readonly to: number }[],
+): { wh: number[]; resets: number[] } {
+  const wh = windows.map(() => 0);
+  const resets = windows.map(() => 0);
+  const sorted = [...points].sort((a, b) => a.ts - b.ts);
+  let w = 0;
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i] as RegisterPoint;
+    while (w < windows.length && p.ts >= (windows[w] as { to: number }).to) w++;
+    if (w >= windows.length) break;
+    if (p.ts < (windows[w] as { from: number }).from) continue;
+    const d = p.wh - (sorted[i - 1] as RegisterPoint).wh;
+    if (d >= 0) wh[w] = (wh[w] as number) + d;
+    else resets[w] = (resets[w] as number) + 1;
+  }
+  return { wh, resets };
+}

@@ -42,3 +42,13 @@ export function dayOf(ms: number, tz = REPORTING_TIME_ZONE): Window {
   const p = localParts(tz, ms);
   return localDay(p.year, p.month, p.day, tz);
 }
+
+export function localYear(y: number, tz = REPORTING_TIME_ZONE): Window {
+  return { from: localToUtc(tz, y, 1, 1), to: localToUtc(tz, y + 1, 1, 1), label: String(y) };
+}
+
+/** The local month (year, month) that contains instant `ms`. */
+export function monthOf(ms: number, tz = REPORTING_TIME_ZONE): { year: number; month: number } {
+  const p = localParts(tz, ms);
+  return { year: p.year, month: p.month };
+}

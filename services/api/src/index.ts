@@ -1,3 +1,4 @@
+export { loadRegulatory, type Regulatory } from '@hpg/reports';
 export * from './config.ts';
-export * from './regulatory.ts';
+export * from './indicators.ts';
 export * from './server.ts';

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, createMetrics, exitOnSignals, Lifecycle, loadConfig } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
+import { loadRegulatory } from '@hpg/reports';
 import { INFLUX_ENV, InfluxConfigSchema, openInfluxStore, toInfluxOptions } from '@hpg/store-influx';
 import { z } from 'zod';
 import { API_ENV, ApiConfigSchema } from './config.ts';
-import { loadRegulatory } from './regulatory.ts';
 import { startApi } from './server.ts';
 
 const Schema = z.object({

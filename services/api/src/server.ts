@@ -6,17 +6,11 @@ import { metricsByMeasurement, REFUSAL_REASONS } from '@hpg/contracts';
 import { type Logger, type Registry as MetricsRegistry, type OpsCheck, runCheck } from '@hpg/platform';
 import type { Store } from '@hpg/ports';
 import type { Registry } from '@hpg/registry';
+import type { Regulatory, ReportDeps } from '@hpg/reports';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { ApiConfig } from './config.ts';
-import {
-  dumpingIndicators,
-  energyIndicators,
-  evIndicators,
-  type FleetDeps,
-  MonthQuerySchema,
-  solarIndicators,
-} from './fleet-indicators.ts';
+import { indicatorReport, MonthQuerySchema, PointsQuerySchema, WastewaterQuerySchema } from './indicators.ts';
 import {
   DetectionsQuerySchema,
   ReadingsQuerySchema,
@@ -24,8 +18,6 @@ import {
   SummaryQuerySchema,
   window,
 } from './query.ts';
-import type { Regulatory } from './regulatory.ts';
-import { WastewaterQuerySchema, wastewaterIndicators } from './wastewater-indicators.ts';
 
 /** A dependency /healthz checks (the same shape the services' ops endpoints use). */
 export type HealthCheck = OpsCheck;
@@ -153,7 +145,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   const indicatorRoute = <Q extends { localityId: string }>(
     path: string,
     schema: z.ZodType<Q>,
-    compute: (d: FleetDeps, q: Q) => Promise<object>,
+    compute: (d: ReportDeps, q: Q) => Promise<object>,
   ) =>
     app.get(path, async (req, reply) => {
       const q = schema.safeParse(req.query);
@@ -171,15 +163,22 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
       }
       return compute({ store: deps.store, registry, regulatory: deps.regulatory, now: now() }, q.data);
     });
-  indicatorRoute('/api/v1/indicators/wastewater', WastewaterQuerySchema, wastewaterIndicators);
-  const fleetRoute = (
-    path: string,
-    compute: (d: FleetDeps, q: { month: string; localityId: string }) => Promise<object>,
-  ) => indicatorRoute(path, MonthQuerySchema, compute);
-  fleetRoute('/api/v1/indicators/solar', solarIndicators);
-  fleetRoute('/api/v1/indicators/ev', evIndicators);
-  fleetRoute('/api/v1/indicators/dumping', dumpingIndicators);
-  fleetRoute('/api/v1/indicators/energy', energyIndicators);
+  indicatorRoute('/api/v1/indicators/wastewater', WastewaterQuerySchema, (d, q) => indicatorReport(d, 'wastewater', q));
+  for (const kind of ['solar', 'ev', 'dumping', 'energy'] as const) {
+    indicatorRoute(`/api/v1/indicators/${kind}`, MonthQuerySchema, (d, q) => indicatorReport(d, kind, q));
+  }
+  app.get('/api/v1/indicators/points', async (req, reply) => {
+    const q = PointsQuerySchema.safeParse(req.query);
+    if (!q.success) return badRequest(reply, q.error);
+    const { indicator, scopeId, period, ...range } = q.data;
+    const points = await deps.store.queryIndicators({
+      ...range,
+      ...(indicator === undefined ? {} : { indicators: indicator }),
+      ...(scopeId === undefined ? {} : { scopeIds: scopeId }),
+      ...(period === undefined ? {} : { period }),
+    });
+    return { points };
+  });
 
   app.get('/api/v1/localities', async () => ({ localities: deps.registry().data.localities }));
   app.get('/api/v1/sites', async () => ({ sites: deps.registry().data.sites }));
