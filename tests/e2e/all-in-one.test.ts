@@ -191,6 +191,7 @@ describe('all-in-one, end to end', () => {
       api: { port: 0 },
       store: { path: join(dir, 'store.sqlite') },
       simulator: { enabled: false },
+      indicators: { tickMs: 200, settleMs: 100, liveEveryMs: 0 },
       log: { level: 'silent' },
     });
     app = await startAllInOne(config, createLogger({ name: 'e2e', level: 'silent' }));
@@ -314,6 +315,25 @@ describe('all-in-one, end to end', () => {
     const metrics = await (await fetch(`${app.apiUrl}/metrics`)).text();
     expect(metrics).toMatch(/hpg_ingest_refusals_total\{reason="out_of_range"\} 2/);
     expect(metrics).toMatch(/hpg_ingest_messages_total\{outcome="reading"\}/);
+  });
+
+  it('computes the indicators as data arrives: the stored points agree with the on-demand report', async () => {
+    // The month (in Hai Phong) the test's readings fall in.
+    const local = new Date(BASE + 7 * 3_600_000);
+    const month = `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`;
+    const report = await get(`/api/v1/indicators/solar?month=${month}&localityId=tan-minh`);
+    expect(report.status).toBe(200);
+    const energyKwh = (report.body.indicators as { energyKwh: number }).energyKwh;
+    await eventually(async () => {
+      const { body } = await get(
+        `/api/v1/indicators/points?indicator=solar.energy_kwh&scopeId=tan-minh&period=month&from=0&to=${Date.now() + 86_400_000 * 31}`,
+      );
+      // The previous month is there too (recomputed at start, for late data).
+      const points = (body.points as { label: string; value: number }[]).filter((p) => p.label === month);
+      expect(points).toHaveLength(1);
+      // Computed after every reading was stored (the report above saw them all).
+      expect(points[0]?.value).toBeCloseTo(energyKwh, 9);
+    }, 20_000);
   });
 
   it('rejects a malformed API query with the reason', async () => {

@@ -3,4 +3,5 @@ export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './ops-server.ts';
+export * from './progress.ts';
 export * from './run-service.ts';

@@ -3,7 +3,7 @@
  * bus and the SQLite store. The services are the same code that runs alone against Mosquitto,
  * Kafka and InfluxDB; only the adapters passed in differ.
  *
- * Start order: store → bus → writer → station files → ingest → broker → API → simulator
+ * Start order: store → bus → writer → indicators → station files → ingest → broker → API → simulator
  * (consumers before producers). Stop order is the reverse of the data flow: stop taking device
  * messages and station files, let the bus drain into the store, then close.
  */
@@ -11,11 +11,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Api, startApi } from '@hpg/api';
 import { MemoryBus } from '@hpg/bus-memory';
+import { IndicatorService } from '@hpg/indicator-service';
 import { createIngest, createStationFileWatcher, limitsOf, startFrigateServices } from '@hpg/ingest';
 import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
 import { startOcppGateway } from '@hpg/ocpp-gateway';
 import { createMetrics, Gauge, Lifecycle, type Logger } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
+import { loadRegulatory } from '@hpg/reports';
 import { createSimulator } from '@hpg/simulator';
 import { openSqliteStore } from '@hpg/store-sqlite';
 import { createWriter } from '@hpg/writer';
@@ -45,6 +47,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
   const metrics = createMetrics();
   const registry = loadRegistry(config.registryFile);
   const currentRegistry = () => registry;
+  const regulatory = loadRegulatory(resolve(config.regulatoryDir));
   const started: (() => Promise<void>)[] = [];
   try {
     const storePath = resolve(config.store.path);
@@ -74,6 +77,24 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     const writer = createWriter({ bus, store, logger: logger.child({ service: 'writer' }), metrics }, config.writer);
     await writer.start();
     started.push(() => writer.stop());
+
+    const indicators = config.indicators.enabled
+      ? new IndicatorService(
+          {
+            bus,
+            store,
+            registry: currentRegistry,
+            regulatory,
+            logger: logger.child({ service: 'indicators' }),
+            metrics,
+          },
+          config.indicators,
+        )
+      : undefined;
+    if (indicators !== undefined) {
+      await indicators.start();
+      started.push(() => indicators.stop());
+    }
 
     const stationFiles = config.stationFiles.enabled
       ? createStationFileWatcher(
@@ -148,6 +169,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         registry: currentRegistry,
         metrics,
         logger: logger.child({ service: 'api' }),
+        regulatory,
         health: [
           { name: 'bus', check: () => bus.health() },
           {
@@ -191,6 +213,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         throw new Error(`bus not drained after ${DRAIN_TIMEOUT_MS} ms: ${JSON.stringify(bus.lag())}`);
       }
     });
+    if (indicators !== undefined) lifecycle.onShutdown('indicators', () => indicators.stop());
     lifecycle.onShutdown('writer', () => writer.stop());
     lifecycle.onShutdown('bus', () => bus.close());
     lifecycle.onShutdown('api', () => api.close());

@@ -3,6 +3,7 @@
  * defaults, an optional JSON file (HPG_CONFIG) and environment variables, validated at start.
  */
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
+import { INDICATORS_ENV, IndicatorServiceConfigSchema } from '@hpg/indicator-service';
 import {
   FRIGATE_SERVICES_ENV,
   FrigateServicesConfigSchema,
@@ -39,6 +40,10 @@ export const AllInOneConfigSchema = z.object({
     .prefault({}),
   ingest: IngestConfigSchema.prefault({}),
   writer: WriterConfigSchema.prefault({}),
+  /** Standards, targets and emission factors (config/regulatory). */
+  regulatoryDir: z.string().min(1).default('config/regulatory'),
+  /** The indicator service: recomputes windows as data arrives, writes indicator points. */
+  indicators: IndicatorServiceConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
   /** Wastewater stations' transfer files from an FTP drop directory (off unless enabled). */
   stationFiles: StationFilesConfigSchema.prefault({}),
   /** The OCPP-J central system for EV chargers (off by default: the demo fleet speaks our JSON API). */
@@ -76,6 +81,9 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_MQTT_HOST: { path: 'mqtt.host', type: 'string', description: 'embedded MQTT broker listen address' },
   HPG_MQTT_PORT: { path: 'mqtt.port', type: 'int', description: 'embedded MQTT broker port' },
   HPG_STORE_PATH: { path: 'store.path', type: 'string', description: 'embedded store file (SQLite)' },
+  HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
+  HPG_INDICATORS_ENABLED: { path: 'indicators.enabled', type: 'bool', description: 'run the indicator service' },
+  ...INDICATORS_ENV,
   HPG_BUS_PARTITIONS: { path: 'bus.partitions', type: 'int', description: 'partitions per bus topic' },
   HPG_BUS_CAPACITY: { path: 'bus.capacity', type: 'int', description: 'uncommitted records per partition' },
   HPG_SIM_ENABLED: { path: 'simulator.enabled', type: 'bool', description: 'run the simulated fleet' },

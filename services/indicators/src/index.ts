@@ -1,0 +1,3 @@
+export * from './backfill.ts';
+export * from './config.ts';
+export * from './service.ts';
