@@ -91,6 +91,26 @@ function building(
   };
 }
 
+/**
+ * Demo energy baselines: a business-as-usual forecast of each facility's yearly consumption, the
+ * form the plans' savings targets are stated against ("so với dự báo", plan 002 §II.1.2 (4)).
+ * Illustrative values for the demo fleet only, sized on the simulator's sector demand (about
+ * 45 % of the middle of its peak range, all year) and growing 3 % a year; a real facility's
+ * forecast comes from its energy audit.
+ */
+const DEMO_FORECAST_2026_WH: Record<NonNullable<Site['sector']>, number> = {
+  industry: 1_450_000 * 0.45 * 8_760,
+  business_services: 230_000 * 0.45 * 8_760,
+  public: 85_000 * 0.45 * 8_760,
+  residential: 5_500 * 0.45 * 8_760,
+};
+
+function demoForecast(sector: NonNullable<Site['sector']>) {
+  const yearWh: Record<string, number> = {};
+  for (let y = 2026; y <= 2030; y++) yearWh[String(y)] = Math.round(DEMO_FORECAST_2026_WH[sector] * 1.03 ** (y - 2026));
+  return { method: 'forecast' as const, yearWh };
+}
+
 function facility(
   id: string,
   localityId: string,
@@ -100,7 +120,16 @@ function facility(
   meterId: string,
 ): PlannedSite {
   return {
-    site: { id, kind: 'facility', localityId, name, location: { lat: at[0], lon: at[1] }, timeZone: TZ, sector },
+    site: {
+      id,
+      kind: 'facility',
+      localityId,
+      name,
+      location: { lat: at[0], lon: at[1] },
+      timeZone: TZ,
+      sector,
+      energyBaseline: demoForecast(sector),
+    },
     devices: [{ id: meterId, kind: 'energy_meter', name: `Công tơ điện – ${name}` }],
   };
 }
