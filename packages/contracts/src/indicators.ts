@@ -32,7 +32,7 @@ export const IndicatorPointSchema = z.object({
   target: z
     .object({
       value: z.number(),
-      comparison: z.enum(['gte', 'lte']),
+      comparison: z.enum(['gte', 'lte', 'complete']),
       /** null when the value is null. */
       met: z.boolean().nullable(),
     })
