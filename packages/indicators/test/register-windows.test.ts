@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { daysOfMonth, localYear, monthOf, registerByWindow } from '../src/index.ts';
+import { daysOfMonth, localYear, monthOf, registerByWindow, type Window } from '../src/index.ts';
 
 const H = 3_600_000;
 // Local midnights of 1, 2 and 3 Nov 2026 in Hai Phong (UTC+7).
-const [D1, D2] = daysOfMonth(2026, 11) as [{ from: number; to: number }, { from: number; to: number }];
+const NOV = daysOfMonth(2026, 11);
+const D1 = NOV[0] as Window;
+const D2 = NOV[1] as Window;
 
 describe('registerByWindow', () => {
   it('counts each increase in the window of its later reading, so the days add up to the whole', () => {

@@ -8,6 +8,7 @@ import type {
   RefusalReason,
 } from '@hpg/contracts';
 import type { HealthReport } from './bus.ts';
+import type { RegisterDays, RegisterDaysQuery } from './register-days.ts';
 
 /** Which readings: at most one of device, site or a set of localities; a half-open time range. */
 export interface ReadingQuery {
@@ -67,6 +68,11 @@ export interface Store {
   queryDetections(q: DetectionQuery): Promise<Detection[]>;
   /** Refusals newest first. */
   queryRefusals(q: RefusalQuery): Promise<Refusal[]>;
+  /**
+   * A cumulative register rolled up per day (see register-days.ts for the exact rule): what the
+   * energy indicators need, without carrying every reading out of the store.
+   */
+  registerDays(q: RegisterDaysQuery): Promise<RegisterDays>;
   /** Indicator points ordered by window start, then indicator, then scope. */
   queryIndicators(q: IndicatorQuery): Promise<IndicatorPoint[]>;
   /** Refusals counted by reason over a time range. */

@@ -12,7 +12,6 @@ import {
   type Averaging,
   daysOfMonth,
   localMonth,
-  registerByWindow,
   type SessionEvent,
   type StationDay,
   stationDay,
@@ -127,6 +126,32 @@ export async function loadMonthFacts(
     return rs;
   };
 
+  /** Registers are rolled up per day by the store itself (InfluxDB computes it in the database). */
+  const registerFacts = async (
+    d: Device,
+    measurement: Reading['measurement'],
+    register: string,
+    activity?: string,
+  ): Promise<RegisterFacts> => {
+    const r = await deps.store.registerDays({
+      deviceId: d.id,
+      measurement,
+      register,
+      ...(activity === undefined ? {} : { activity }),
+      from: window.from,
+      days: days.length,
+      lookbackMs: REGISTER_LOOKBACK_MS,
+    });
+    return {
+      deviceId: d.id,
+      siteId: d.siteId,
+      whByDay: r.increase,
+      resetsByDay: r.resets,
+      producedByDay: r.active,
+      lastProducedAt: r.lastActiveAt,
+    };
+  };
+
   const one = async (d: Device): Promise<void> => {
     switch (d.kind) {
       case 'wastewater_station': {
@@ -150,16 +175,12 @@ export async function loadMonthFacts(
         });
         break;
       }
-      case 'solar_inverter': {
-        const rs = await read(d.id, 'solar', window.from - REGISTER_LOOKBACK_MS);
-        inverters.push(registerFacts(d, rs, 'energy_lifetime', days));
+      case 'solar_inverter':
+        inverters.push(await registerFacts(d, 'solar', 'energy_lifetime', 'ac_power'));
         break;
-      }
-      case 'energy_meter': {
-        const rs = await read(d.id, 'meter', window.from - REGISTER_LOOKBACK_MS);
-        meters.push(registerFacts(d, rs, 'energy_import', days));
+      case 'energy_meter':
+        meters.push(await registerFacts(d, 'meter', 'energy_import'));
         break;
-      }
       case 'ev_charger': {
         const [sessionReadings, statusReadings] = await Promise.all([
           read(d.id, 'ev_session', window.from - SESSION_LOOKBACK_MS),
@@ -214,34 +235,6 @@ function splitByDay(readings: readonly Reading[], days: readonly Window[]) {
     if (r.ts >= (days[i] as Window).from) out[i]?.push(r);
   }
   return out;
-}
-
-function registerFacts(d: Device, rs: readonly Reading[], register: string, days: readonly Window[]): RegisterFacts {
-  const points: { ts: number; wh: number }[] = [];
-  const producedByDay = days.map(() => false);
-  let lastProducedAt: number | null = null;
-  let day = 0;
-  for (const r of rs) {
-    const wh = r.values[register];
-    if (wh !== undefined) points.push({ ts: r.ts, wh });
-    const w = r.values.ac_power;
-    if (w !== undefined && w > 0) {
-      while (day < days.length && r.ts >= (days[day] as Window).to) day++;
-      if (day < days.length && r.ts >= (days[day] as Window).from) {
-        producedByDay[day] = true;
-        lastProducedAt = r.ts;
-      }
-    }
-  }
-  const split = registerByWindow(points, days);
-  return {
-    deviceId: d.id,
-    siteId: d.siteId,
-    whByDay: split.wh,
-    resetsByDay: split.resets,
-    producedByDay,
-    lastProducedAt,
-  };
 }
 
 function chargerFacts(

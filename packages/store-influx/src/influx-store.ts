@@ -49,8 +49,17 @@
  * fetching every row of the millisecond where the server's LIMIT cut (see #selectTop).
  */
 import type { Detection, IndicatorPoint, Reading, Refusal, RefusalReason } from '@hpg/contracts';
-import type { DetectionQuery, HealthReport, IndicatorQuery, ReadingQuery, RefusalQuery, Store } from '@hpg/ports';
-import { PortError } from '@hpg/ports';
+import type {
+  DetectionQuery,
+  HealthReport,
+  IndicatorQuery,
+  ReadingQuery,
+  RefusalQuery,
+  RegisterDays,
+  RegisterDaysQuery,
+  Store,
+} from '@hpg/ports';
+import { DAY_MS, PortError } from '@hpg/ports';
 import { closedError, type HttpDeps, type InfluxAuth, InfluxHttp } from './influx-http.ts';
 import { checkRange, equals, equalsAny, fromTarget, quoteIdent, selectAll, whereClause } from './influxql.ts';
 import type { Series, StatementResult } from './query-result.ts';
@@ -190,6 +199,74 @@ export class InfluxStore implements Store {
 
   async writeIndicators(points: readonly IndicatorPoint[]): Promise<void> {
     await this.#write('write indicators', points, indicatorLine, 'ms');
+  }
+
+  /**
+   * Computed in the database, so a month of a device is a few small answers instead of every
+   * reading: non_negative_difference in a subquery summed per day with `GROUP BY time(1d,
+   * <offset of from>)` (a difference is stamped with its later reading's time, so it falls in
+   * that reading's day); decreases counted with difference() < 0; activity as the daily max and
+   * the last positive value's time. InfluxDB narrows a subquery to the outer query's time range,
+   * so the step from the last value before `from` to the first after it is read separately.
+   */
+  async registerDays(q: RegisterDaysQuery): Promise<RegisterDays> {
+    const what = 'register days';
+    this.#ensureOpen(what);
+    const to = q.from + q.days * DAY_MS;
+    checkRange(what, q.from - q.lookbackMs, to);
+    const from = fromTarget(q.measurement, this.#rp);
+    const device = equals(TAG.device, q.deviceId);
+    const reg = quoteIdent(q.register);
+    const range = whereClause(q.from, to, [device]);
+    const inner = (fn: string) => `SELECT ${fn}(${reg}) AS d FROM ${from} WHERE ${range}`;
+    const byDay = `GROUP BY time(1d, ${((q.from % DAY_MS) + DAY_MS) % DAY_MS}ms) fill(0)`;
+    const statements = [
+      `SELECT sum(d) FROM (${inner('non_negative_difference')}) WHERE ${whereClause(q.from, to, [])} ${byDay}`,
+      `SELECT count(d) FROM (${inner('difference')}) WHERE ${whereClause(q.from, to, ['d < 0'])} ${byDay}`,
+      `SELECT last(${reg}) FROM ${from} WHERE ${whereClause(q.from - q.lookbackMs, q.from, [device])}`,
+      `SELECT first(${reg}) FROM ${from} WHERE ${range}`,
+    ];
+    if (q.activity !== undefined) {
+      const act = quoteIdent(q.activity);
+      statements.push(
+        `SELECT max(${act}) FROM ${from} WHERE ${range} ${byDay}`,
+        `SELECT last(${act}) FROM ${from} WHERE ${whereClause(q.from, to, [device, `${act} > 0`])}`,
+      );
+    }
+    const results = this.#checked(what, await this.#http.query(statements.join('; '), what));
+    const perDay = (i: number) => {
+      const out = new Array<number>(q.days).fill(0);
+      const s = results[i]?.series?.[0];
+      if (s === undefined) return out;
+      const rows = new Rows(s);
+      for (const row of s.values) {
+        const day = Math.round((rows.time(row) - q.from) / DAY_MS);
+        const v = row[1];
+        if (day >= 0 && day < q.days && typeof v === 'number') out[day] = v;
+      }
+      return out;
+    };
+    /** [time, value] of a selector's single row. */
+    const single = (i: number) => {
+      const row = results[i]?.series?.[0]?.values[0];
+      return row === undefined || typeof row[1] !== 'number' ? undefined : { ts: row[0] as number, v: row[1] };
+    };
+    const increase = perDay(0);
+    const resets = perDay(1);
+    const before = single(2);
+    const first = single(3);
+    if (before !== undefined && first !== undefined) {
+      const day = Math.floor((first.ts - q.from) / DAY_MS);
+      const d = first.v - before.v;
+      if (d >= 0) increase[day] = (increase[day] as number) + d;
+      else resets[day] = (resets[day] as number) + 1;
+    }
+    return {
+      increase,
+      resets,
+      active: q.activity === undefined ? new Array<boolean>(q.days).fill(false) : perDay(4).map((v) => v > 0),
+      lastActiveAt: single(5)?.ts ?? null,
+    };
   }
 
   async queryIndicators(q: IndicatorQuery): Promise<IndicatorPoint[]> {

@@ -4,8 +4,8 @@
  * Sets of ids travel as one JSON array through json_each(), which keeps the SQL constant too.
  */
 import type { SQLInputValue } from 'node:sqlite';
-import type { DetectionQuery, IndicatorQuery, ReadingQuery, RefusalQuery } from '@hpg/ports';
-import { PortError } from '@hpg/ports';
+import type { DetectionQuery, IndicatorQuery, ReadingQuery, RefusalQuery, RegisterDaysQuery } from '@hpg/ports';
+import { DAY_MS, PortError } from '@hpg/ports';
 
 export interface QueryPlan {
   readonly key: string;
@@ -165,5 +165,21 @@ export function indicatorPlan(q: IndicatorQuery): QueryPlan {
     params,
     sql: () => `SELECT * FROM indicators WHERE ${where.join(' AND ')}
       ORDER BY window_from, indicator, scope_id, period LIMIT ?`,
+  };
+}
+
+/** One device's register (and activity) values in time order, the lookback included; JSON paths as parameters. */
+export function registerPlan(q: RegisterDaysQuery): QueryPlan {
+  const from = q.from - q.lookbackMs;
+  const to = q.from + q.days * DAY_MS;
+  checkBounds('registerDays', from, to, 0);
+  const withActivity = q.activity !== undefined;
+  return {
+    key: withActivity ? 'register-days:activity' : 'register-days',
+    params: [`$.${q.register}`, ...(withActivity ? [`$.${q.activity}`] : []), q.deviceId, q.measurement, from, to],
+    sql: () => `SELECT r.ts AS ts, r.vals ->> ? AS reg, ${withActivity ? 'r.vals ->> ?' : 'NULL'} AS act
+      FROM series AS s CROSS JOIN readings AS r
+      WHERE s.device_id = ? AND s.measurement = ? AND r.series_id = s.id AND r.ts >= ? AND r.ts < ?
+      ORDER BY r.ts`,
   };
 }

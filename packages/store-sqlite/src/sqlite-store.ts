@@ -9,7 +9,17 @@
  */
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import type { Detection, IndicatorPoint, Reading, Refusal, RefusalReason } from '@hpg/contracts';
-import type { DetectionQuery, HealthReport, IndicatorQuery, ReadingQuery, RefusalQuery, Store } from '@hpg/ports';
+import {
+  type DetectionQuery,
+  type HealthReport,
+  type IndicatorQuery,
+  type ReadingQuery,
+  type RefusalQuery,
+  type RegisterDays,
+  type RegisterDaysQuery,
+  registerDaysOf,
+  type Store,
+} from '@hpg/ports';
 import {
   detectionPlan,
   indicatorPlan,
@@ -17,6 +27,7 @@ import {
   readingPlan,
   refusalCountPlan,
   refusalPlan,
+  registerPlan,
 } from './query-plans.ts';
 import { mapToText, toDetection, toIndicatorPoint, toReading, toRefusal } from './rows.ts';
 import { migrate } from './schema.ts';
@@ -177,6 +188,15 @@ export class SqliteStore implements Store {
         );
       }
     });
+  }
+
+  async registerDays(q: RegisterDaysQuery): Promise<RegisterDays> {
+    const rows = this.#query('register days', registerPlan(q));
+    const num = (v: SQLOutputValue) => (typeof v === 'number' ? v : undefined);
+    return registerDaysOf(
+      rows.map((r) => ({ ts: r.ts as number, register: num(r.reg ?? null), activity: num(r.act ?? null) })),
+      q,
+    );
   }
 
   async queryIndicators(q: IndicatorQuery): Promise<IndicatorPoint[]> {

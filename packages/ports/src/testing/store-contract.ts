@@ -14,6 +14,7 @@ import {
 } from '@hpg/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PortError } from '../errors.ts';
+import { registerDaysOf } from '../register-days.ts';
 import type { DetectionQuery, IndicatorQuery, ReadingQuery, RefusalQuery, Store } from '../store.ts';
 import { detection, indicatorPoint, OCT_FROM, OCT_TO, reading, refusal, T0 } from './fixtures.ts';
 
@@ -369,6 +370,78 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await store.writeRefusals([]);
         expect(await refusals()).toStrictEqual([]);
         expect(await store.countRefusals(FROM, TO)).toEqual({});
+      });
+    });
+
+    describe('register days', () => {
+      const H = 3_600_000;
+      const pv = (ts: number, lifetime: number | undefined, power: number, deviceId = 'pv-1') =>
+        reading({
+          measurement: 'solar',
+          deviceId,
+          siteId: 'school',
+          localityId: 'tan-minh',
+          ts,
+          values: lifetime === undefined ? { ac_power: power } : { energy_lifetime: lifetime, ac_power: power },
+          quality: {},
+        });
+      const q = {
+        deviceId: 'pv-1',
+        measurement: 'solar',
+        register: 'energy_lifetime',
+        activity: 'ac_power',
+        from: OCT_FROM,
+        days: 3,
+        lookbackMs: 2 * DAY,
+      };
+      /*
+       * Day 0 starts at OCT_FROM (1 Oct 00:00 local). Register: 900 the evening before (lookback),
+       * 1,000 at 01:00, 1,500 at 12:00 (producing 800 W), 40 at 18:00 (meter replaced), 90 at
+       * 23:00; day 1: 300 at 02:00 (+210), a power-only reading at 10:00 (no register); day 2:
+       * nothing. Increases: day 0 = 100 + 500 + 50 = 650, reset 1; day 1 = 210; day 2 = 0.
+       * Another device's and other days' readings must not count.
+       */
+      const fixture = [
+        pv(OCT_FROM - 5 * H, 900, 0),
+        pv(OCT_FROM + H, 1_000, 0),
+        pv(OCT_FROM + 12 * H, 1_500, 800),
+        pv(OCT_FROM + 18 * H, 40, 0),
+        pv(OCT_FROM + 23 * H, 90, 0),
+        pv(OCT_FROM + DAY + 2 * H, 300, 0),
+        pv(OCT_FROM + DAY + 10 * H, undefined, 1200),
+        pv(OCT_FROM + 3 * DAY + H, 5_000, 100),
+        pv(OCT_FROM + 12 * H, 99_999, 5_000, 'pv-2'),
+      ];
+
+      it('sums increases per day, the step from the lookback included, resets adding nothing', async () => {
+        await store.writeReadings(fixture);
+        expect(await store.registerDays(q)).toStrictEqual({
+          increase: [650, 210, 0],
+          resets: [1, 0, 0],
+          active: [true, true, false],
+          lastActiveAt: OCT_FROM + DAY + 10 * H,
+        });
+      });
+
+      it('agrees with the reference computation, and is all zeros without readings', async () => {
+        await store.writeReadings(fixture);
+        const mine = fixture
+          .filter((r) => r.deviceId === 'pv-1')
+          .map((r) => ({ ts: r.ts, register: r.values.energy_lifetime, activity: r.values.ac_power }));
+        expect(await store.registerDays(q)).toStrictEqual(registerDaysOf(mine, q));
+        const { activity: _a, ...meterLike } = q;
+        expect(await store.registerDays(meterLike)).toStrictEqual({
+          increase: [650, 210, 0],
+          resets: [1, 0, 0],
+          active: [false, false, false],
+          lastActiveAt: null,
+        });
+        expect(await store.registerDays({ ...q, deviceId: 'nobody' })).toStrictEqual({
+          increase: [0, 0, 0],
+          resets: [0, 0, 0],
+          active: [false, false, false],
+          lastActiveAt: null,
+        });
       });
     });
 
