@@ -6,6 +6,7 @@
  * passes the validated objects.
  */
 import { z } from 'zod';
+import { AlertNoticeSchema } from './alerts.ts';
 import { IdSchema, StationStatusSchema } from './device-api.ts';
 import { MEASUREMENTS } from './device-kinds.ts';
 import { IndicatorPointSchema } from './indicators.ts';
@@ -104,6 +105,8 @@ export const busTopics = {
   refusals: { name: 'hpg.refusals.v1', schema: RefusalSchema },
   /** Producer: the indicator service (key: indicator and scope). Consumers: alerts, exports, dashboards' feeds. */
   indicators: { name: 'hpg.indicators.v1', schema: IndicatorPointSchema },
+  /** Producer: the alert service (key: alert id). Consumers: dashboards' feeds, partner systems. */
+  alerts: { name: 'hpg.alerts.v1', schema: AlertNoticeSchema },
 } as const satisfies Record<string, BusTopicSpec>;
 
 export type BusTopicKey = keyof typeof busTopics;

@@ -1,3 +1,4 @@
+export * from './alerts.ts';
 export * from './bus.ts';
 export * from './device-api.ts';
 export * from './device-kinds.ts';

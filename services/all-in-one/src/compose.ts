@@ -3,12 +3,13 @@
  * bus and the SQLite store. The services are the same code that runs alone against Mosquitto,
  * Kafka and InfluxDB; only the adapters passed in differ.
  *
- * Start order: store → bus → writer → indicators → station files → ingest → broker → API → simulator
+ * Start order: store → bus → writer → indicators → alerts → station files → ingest → broker → API → simulator
  * (consumers before producers). Stop order is the reverse of the data flow: stop taking device
  * messages and station files, let the bus drain into the store, then close.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { AlertService, loadAlertSecrets, registerAlertRoutes } from '@hpg/alert-service';
 import { type Api, startApi } from '@hpg/api';
 import { MemoryBus } from '@hpg/bus-memory';
 import { IndicatorService } from '@hpg/indicator-service';
@@ -96,6 +97,27 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
       started.push(() => indicators.stop());
     }
 
+    const alertSecrets = loadAlertSecrets(config.alerts, process.env);
+    const alerts = config.alerts.enabled
+      ? new AlertService(
+          {
+            bus,
+            registry: currentRegistry,
+            regulatory,
+            secrets: alertSecrets,
+            logger: logger.child({ service: 'alerts' }),
+            metrics,
+          },
+          { ...config.alerts, storePath: config.alerts.storePath ?? join(dirname(storePath), 'alerts.sqlite') },
+        )
+      : undefined;
+    if (alerts !== undefined) {
+      if (alertSecrets.development)
+        logger.warn('alerts: development action-link secret in use (HPG_ALERT_LINK_SECRET)');
+      await alerts.start();
+      started.push(() => alerts.stop());
+    }
+
     const stationFiles = config.stationFiles.enabled
       ? createStationFileWatcher(
           {
@@ -170,6 +192,16 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         metrics,
         logger: logger.child({ service: 'api' }),
         regulatory,
+        ...(alerts === undefined
+          ? {}
+          : {
+              routes: (app) =>
+                registerAlertRoutes(app, {
+                  service: () => alerts,
+                  registry: currentRegistry,
+                  linkSecrets: alertSecrets.linkSecrets,
+                }),
+            }),
         health: [
           { name: 'bus', check: () => bus.health() },
           {
@@ -214,6 +246,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
       }
     });
     if (indicators !== undefined) lifecycle.onShutdown('indicators', () => indicators.stop());
+    if (alerts !== undefined) lifecycle.onShutdown('alerts', () => alerts.stop());
     lifecycle.onShutdown('writer', () => writer.stop());
     lifecycle.onShutdown('bus', () => bus.close());
     lifecycle.onShutdown('api', () => api.close());

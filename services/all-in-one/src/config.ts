@@ -2,6 +2,8 @@
  * The all-in-one process's configuration: every service's section in one schema, loaded from
  * defaults, an optional JSON file (HPG_CONFIG) and environment variables, validated at start.
  */
+
+import { ALERTS_ENV, AlertServiceConfigSchema } from '@hpg/alert-service';
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
 import { INDICATORS_ENV, IndicatorServiceConfigSchema } from '@hpg/indicator-service';
 import {
@@ -44,6 +46,18 @@ export const AllInOneConfigSchema = z.object({
   regulatoryDir: z.string().min(1).default('config/regulatory'),
   /** The indicator service: recomputes windows as data arrives, writes indicator points. */
   indicators: IndicatorServiceConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
+  /**
+   * Alerts to police and officers. The demo rules' contacts are placeholders (example.org), so the
+   * webhook channel is off unless HPG_ALERT_WEBHOOK_ENABLED=true: alerts and their pending
+   * deliveries are still stored and shown, and go out once a channel is enabled.
+   */
+  alerts: AlertServiceConfigSchema.extend({
+    enabled: z.boolean().default(true),
+    /** Default: `alerts.sqlite` beside the store file, so all data lives in one directory. */
+    storePath: z.string().min(1).optional(),
+  }).prefault({
+    channels: { webhook: { enabled: false } },
+  }),
   /** Wastewater stations' transfer files from an FTP drop directory (off unless enabled). */
   stationFiles: StationFilesConfigSchema.prefault({}),
   /** The OCPP-J central system for EV chargers (off by default: the demo fleet speaks our JSON API). */
@@ -84,6 +98,8 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
   HPG_INDICATORS_ENABLED: { path: 'indicators.enabled', type: 'bool', description: 'run the indicator service' },
   ...INDICATORS_ENV,
+  HPG_ALERTS_ENABLED: { path: 'alerts.enabled', type: 'bool', description: 'run the alert service' },
+  ...ALERTS_ENV,
   HPG_BUS_PARTITIONS: { path: 'bus.partitions', type: 'int', description: 'partitions per bus topic' },
   HPG_BUS_CAPACITY: { path: 'bus.capacity', type: 'int', description: 'uncommitted records per partition' },
   HPG_SIM_ENABLED: { path: 'simulator.enabled', type: 'bool', description: 'run the simulated fleet' },

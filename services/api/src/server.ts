@@ -32,6 +32,8 @@ export interface ApiDeps {
   /** Standards, targets and factors; without them the indicator routes answer 503. */
   readonly regulatory?: Regulatory;
   readonly now?: () => number;
+  /** More routes on the same server (the alert inbox in the all-in-one). */
+  readonly routes?: (app: FastifyInstance) => void;
 }
 
 export interface Api {
@@ -53,7 +55,8 @@ function badRequest(reply: FastifyReply, error: z.ZodError) {
 
 export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   const now = deps.now ?? Date.now;
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // maxParamLength: signed action links carry their token in the path.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, maxParamLength: 2048 });
   const clampLimit = (l: number | undefined) => Math.min(l ?? 1000, config.maxLimit);
 
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
@@ -188,6 +191,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   }));
   app.get('/api/v1/units', async () => ({ units: unitsTable() }));
 
+  deps.routes?.(app);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

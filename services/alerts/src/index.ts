@@ -1,0 +1,4 @@
+export * from './config.ts';
+export * from './routes.ts';
+export * from './secrets.ts';
+export * from './service.ts';
