@@ -7,10 +7,10 @@
  * record, a refusal or an ignored message.
  */
 import { isUtf8 } from 'node:buffer';
-import { type MetricSpec, type RefusalReason, toCanonical } from '@hpg/contracts';
+import type { MetricSpec, RefusalReason } from '@hpg/contracts';
 import type { DevicePlacement, ExternalDevice, ExternalKind } from '@hpg/registry';
 import type { z } from 'zod';
-import { type DecodeContext, type RawMessage, refuse } from './outcome.ts';
+import { convertUnit, type DecodeContext, type RawMessage, refuse } from './outcome.ts';
 import type { Routed } from './routed.ts';
 import { reasonFromIssues } from './zod-reason.ts';
 
@@ -129,7 +129,7 @@ export function canonical(
   const spec = catalogue[metric];
   if (spec === undefined) return new Fault('unknown_metric', `${field}: no metric "${metric}"`);
   if (!Number.isFinite(value)) return new Fault('non_finite_number', `${field}: ${value} is not a finite number`);
-  const v = toCanonical(spec, value, unit);
+  const v = convertUnit(spec, value, unit);
   if (v === undefined) return new Fault('invalid_unit', `${field}: unit "${unit}" is not accepted for ${metric}`);
   if (v < spec.min || v > spec.max) {
     return new Fault('out_of_range', `${field}: ${value} ${unit} is outside ${spec.min}..${spec.max} ${spec.unit}`);

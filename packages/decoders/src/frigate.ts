@@ -91,6 +91,10 @@ export function decodeFrigate(msg: RawMessage, ctx: RouterContext): Routed[] {
   if (cam === undefined) return refused(msg, ctx, new Fault('unknown_device', `camera "${a.camera}"`));
   const p = cam.placement;
   const deviceId = p.device.id;
+  // The id names the event and its snapshot URL: a lone surrogate (valid as a JSON escape) is no text.
+  if (!a.id.isWellFormed()) {
+    return refused(msg, ctx, new Fault('invalid_value', 'after.id: not well-formed Unicode text'), deviceId);
+  }
 
   const score = a.top_score ?? a.score;
   if (score === undefined || score === null) {

@@ -24,12 +24,19 @@ import {
   type SolarTelemetry,
   type StationStatus,
   solarMetrics,
-  toCanonical,
   type WastewaterSample,
   wastewaterMetrics,
 } from '@hpg/contracts';
 import type { DevicePlacement } from '@hpg/registry';
-import { type DecodeContext, emptyReading, type Outcome, type RawMessage, refuse } from './outcome.ts';
+import {
+  convertUnit,
+  type DecodeContext,
+  emptyReading,
+  type Outcome,
+  preview,
+  type RawMessage,
+  refuse,
+} from './outcome.ts';
 import { reasonFromIssues } from './zod-reason.ts';
 
 export const NATIVE_SOURCE = 'hpg-json/v1';
@@ -60,7 +67,7 @@ function convertMetrics(
     const m = metrics[name];
     const spec = catalogue[name];
     if (m === undefined || spec === undefined) continue;
-    const v = toCanonical(spec, m.value, m.unit);
+    const v = convertUnit(spec, m.value, m.unit);
     if (v === undefined) {
       return new Refused(
         'invalid_unit',
@@ -252,13 +259,7 @@ export function decodeNativeJson(msg: RawMessage, ctx: DecodeContext): Outcome {
   if (obj.v !== 1) {
     return obj.v === undefined
       ? refuse(msg, ctx, 'missing_field', 'v: the schema version is required (1)', topicDevice)
-      : refuse(
-          msg,
-          ctx,
-          'unsupported_version',
-          `v: ${JSON.stringify(obj.v)} is not a supported version (1)`,
-          topicDevice,
-        );
+      : refuse(msg, ctx, 'unsupported_version', `v: ${preview(obj.v)} is not a supported version (1)`, topicDevice);
   }
   if (typeof obj.deviceId === 'string' && obj.deviceId !== topic.deviceId) {
     return refuse(

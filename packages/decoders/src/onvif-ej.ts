@@ -48,8 +48,9 @@ const EventSchema = z.object({
 /** The items of a Source or Data element, whichever of the two JSON shapes it has. */
 function items(v: z.infer<typeof Items> | undefined): ReadonlyMap<string, unknown> {
   if (v === undefined) return new Map();
-  const list = (v as { SimpleItem?: unknown }).SimpleItem;
-  if (Array.isArray(list)) return new Map((list as { Name: string; Value: unknown }[]).map((i) => [i.Name, i.Value]));
+  // The union lets `{"SimpleItem": [null]}` through as a plain record: read a list only when it is one.
+  const list = SimpleItems.safeParse(v);
+  if (list.success) return new Map(list.data.SimpleItem.map((i) => [i.Name, i.Value]));
   return new Map(Object.entries(v));
 }
 

@@ -1,4 +1,12 @@
-import type { Detection, Measurement, Reading, Refusal, RefusalReason } from '@hpg/contracts';
+import {
+  type Detection,
+  type Measurement,
+  type MetricSpec,
+  type Reading,
+  type Refusal,
+  type RefusalReason,
+  toCanonical,
+} from '@hpg/contracts';
 import type { DevicePlacement, Registry } from '@hpg/registry';
 
 /** A message as it arrived, before anything is trusted. */
@@ -90,4 +98,22 @@ export function emptyReading(
     quality: {},
     source,
   };
+}
+
+/**
+ * A value in a stated unit converted to the metric's canonical unit; `undefined` when the metric
+ * does not accept the unit. Only the catalogue's own units count: a "unit" named like an
+ * Object.prototype member (`constructor`, `__proto__`, `toString`) would otherwise find an
+ * inherited function and convert the value to NaN.
+ */
+export function convertUnit(spec: MetricSpec, value: number, unit: string): number | undefined {
+  return Object.hasOwn(spec.accepts, unit) ? toCanonical(spec, value, unit) : undefined;
+}
+
+/** An untrusted JSON value for a refusal detail: short, and without serialising a deep structure. */
+export function preview(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
 }

@@ -26,12 +26,11 @@ import {
   type Refusal,
   type RefusalReason,
   type StationStatus,
-  toCanonical,
   type WastewaterMetric,
   wastewaterMetrics,
 } from '@hpg/contracts';
 import type { DevicePlacement } from '@hpg/registry';
-import type { DecodeContext, Outcome, RawMessage } from './outcome.ts';
+import { convertUnit, type DecodeContext, type Outcome, type RawMessage } from './outcome.ts';
 
 export const STATION_FILE_SOURCE = 'tt10-2021/file';
 
@@ -264,7 +263,7 @@ function readLine(text: string, b: Builder, timeZone: string): LineValue | { rea
     return { reason: 'non_finite_number', detail: `${name}: value "${clip(valueText, 32)}" overflows` };
   }
   const spec = wastewaterMetrics[metric];
-  const value = toCanonical(spec, stated, unit);
+  const value = convertUnit(spec, stated, unit);
   if (value === undefined) {
     return {
       reason: 'invalid_unit',

@@ -27,7 +27,7 @@
 import { type InverterStateSchema, parseDeviceTime, type SolarMetric, solarMetrics } from '@hpg/contracts';
 import type { z } from 'zod';
 import { boundDevices, canonical, checkInstant, Fault, jsonObject, levelsUnder, refused } from './foreign.ts';
-import { emptyReading, type RawMessage } from './outcome.ts';
+import { emptyReading, preview, type RawMessage } from './outcome.ts';
 import { ignore, type Routed, type RouterContext } from './routed.ts';
 
 type InverterState = z.infer<typeof InverterStateSchema>;
@@ -185,9 +185,7 @@ export function decodeSunSpec(msg: RawMessage, ctx: RouterContext): Routed[] {
   const pts = points as Record<string, unknown>;
   const declared = own(pts, 'ID');
   if (declared !== undefined && declared !== Number(modelId)) {
-    return fail(
-      new Fault('invalid_value', `points.ID: ${JSON.stringify(declared)} is not the topic's model ${modelId}`),
-    );
+    return fail(new Fault('invalid_value', `points.ID: ${preview(declared)} is not the topic's model ${modelId}`));
   }
   const parsed = ts.length <= 40 ? parseDeviceTime(ts, p.site.timeZone) : undefined;
   if (parsed === undefined) return fail(new Fault('timestamp_invalid', `ts: "${ts.slice(0, 40)}" is not ISO 8601`));

@@ -17,9 +17,8 @@ import {
   type Reading,
   type Refusal,
   type RefusalReason,
-  toCanonical,
 } from '@hpg/contracts';
-import { emptyReading } from '@hpg/decoders';
+import { convertUnit, emptyReading, reasonFromIssues } from '@hpg/decoders';
 import type { Logger, Registry as MetricsRegistry } from '@hpg/platform';
 import { Counter, Gauge } from '@hpg/platform';
 import type { Bus } from '@hpg/ports';
@@ -162,21 +161,37 @@ interface Sample {
   readonly phase: string | undefined;
 }
 
-function issueReason(err: z.ZodError): RefusalReason {
-  const i = err.issues[0];
-  if (i === undefined) return 'invalid_value';
-  if (i.code === 'invalid_type') return i.input === undefined ? 'missing_field' : 'invalid_type';
-  return 'invalid_value';
-}
-
 function parse<S extends z.ZodType>(schema: S, params: unknown, action: string): z.infer<S> {
   const r = schema.safeParse(params);
   if (r.success) return r.data;
-  const i = r.error.issues[0];
-  throw new Refused(issueReason(r.error), `${action}.${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`);
+  // The reason from the value at the issue's path, as for our JSON API: zod does not report the
+  // input, so a wrong type and a missing field are told apart by looking.
+  const { reason, detail } = reasonFromIssues(params, r.error);
+  throw new Refused(reason, `${action}.${detail}`);
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Whether a parsed JSON value nests deeper than `limit`, found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * The call's params as JSON for the refusal. Params nested deeper than any OCPP message are named,
+ * not kept: serialising thousands of levels overflows the stack (and costs milliseconds to fail).
+ */
+function paramsText(params: unknown): string {
+  if (nestsDeeperThan(params, 64)) return JSON.stringify('(params nested more than 64 levels deep, not kept)');
+  return JSON.stringify(params ?? null) ?? 'null';
+}
 
 export async function startOcppGateway(deps: OcppGatewayDeps, config: OcppGatewaySettings): Promise<OcppGateway> {
   const newId = deps.newId ?? randomUUID;
@@ -210,7 +225,7 @@ export async function startOcppGateway(deps: OcppGatewayDeps, config: OcppGatewa
     deviceId: string | null,
     payload: unknown,
   ): Promise<void> => {
-    const rawBuf = Buffer.from(JSON.stringify(payload ?? null) ?? 'null');
+    const rawBuf = Buffer.from(paramsText(payload));
     const truncated = rawBuf.length > MAX_RAW_BYTES;
     const record: Refusal = {
       v: 1,
@@ -282,11 +297,15 @@ export async function startOcppGateway(deps: OcppGatewayDeps, config: OcppGatewa
       return p;
     };
 
-    /** Parses a timestamp; an unparseable one is malformed, a future one is refused (but answered). */
+    /**
+     * Parses a timestamp; an unparseable one is malformed, a future one — or one before 1970,
+     * which no record can hold (a charger clock never set) — is refused (but answered).
+     */
     const time = (s: string, field: string, receivedAt: number): number | Refused => {
       const ms = HAS_ZONE.test(s) ? parseDeviceTime(s, 'UTC') : undefined;
       if (ms === undefined)
         throw new Refused('timestamp_invalid', `${field}: "${s}" is not an ISO 8601 date-time with offset`);
+      if (ms < 0) return new Refused('timestamp_too_old', `${field}: ${new Date(ms).toISOString()} is before 1970`);
       if (ms - receivedAt > maxFutureSkewMs) {
         return new Refused(
           'timestamp_in_future',
@@ -303,11 +322,13 @@ export async function startOcppGateway(deps: OcppGatewayDeps, config: OcppGatewa
     const metricsOf = (samples: readonly Sample[], field: string): Record<string, number> => {
       const values: Record<string, number> = {};
       for (const s of samples) {
-        const m = MEASURANDS[s.measurand ?? 'Energy.Active.Import.Register'];
+        const measurand = s.measurand ?? 'Energy.Active.Import.Register';
+        // Own keys only: a measurand named like an Object.prototype member is not one of ours.
+        const m = Object.hasOwn(MEASURANDS, measurand) ? MEASURANDS[measurand] : undefined;
         if (m === undefined || s.phase !== undefined) continue;
         const spec: MetricSpec = evMeterMetrics[m.metric];
         const unit = s.unit ?? m.unit;
-        const v = toCanonical(spec, s.value, unit);
+        const v = convertUnit(spec, s.value, unit);
         if (v === undefined)
           throw new Refused('invalid_unit', `${field}: unit "${unit}" is not accepted for ${s.measurand}`);
         if (!Number.isFinite(v)) throw new Refused('non_finite_number', `${field}: ${s.value} is not finite`);
