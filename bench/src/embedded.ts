@@ -6,7 +6,7 @@
  *   node bench/src/embedded.ts [devices=100] [seconds=15] [window=32]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -65,6 +65,22 @@ try {
 
   const mqttPort = await freePort();
   const apiPort = await freePort();
+  // The bench registry has one locality; the alert rules must name only it (the engine watches every reading).
+  const rules = join(dir, 'alert-rules.json');
+  writeFileSync(
+    rules,
+    JSON.stringify({
+      version: 1,
+      localities: [
+        {
+          localityId: 'hai-phong',
+          devices: {
+            offline: { deviceKinds: ['energy_meter'], missedIntervals: 3, minMinutes: 15, severity: 'medium' },
+          },
+        },
+      ],
+    }),
+  );
   const app = spawn(process.execPath, ['services/all-in-one/src/main.ts'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -75,6 +91,7 @@ try {
       HPG_API_PORT: String(apiPort),
       HPG_STORE_PATH: join(dir, 'store.sqlite'),
       HPG_SIM_ENABLED: 'false',
+      HPG_ALERT_RULES: rules,
       HPG_LOG_LEVEL: 'warn',
     },
   });
