@@ -151,6 +151,8 @@ export type EvMeterMetric = keyof typeof evMeterMetrics;
 
 /** Converts a device-stated value to the canonical unit; `undefined` when the unit is not accepted. */
 export function toCanonical(spec: MetricSpec, value: number, unit: string): number | undefined {
+  // Own keys only: a unit named like an Object property (`constructor`, `__proto__`) is not a unit.
+  if (!Object.hasOwn(spec.accepts, unit)) return undefined;
   const conversion = spec.accepts[unit];
   if (conversion === undefined) return undefined;
   return value * conversion.factor + (conversion.offset ?? 0);
