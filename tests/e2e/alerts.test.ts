@@ -198,6 +198,18 @@ describe('dumping alert to the commune police, end to end', () => {
       expect(notices.map((n) => n.type)).toEqual(expect.arrayContaining(['opened', 'acknowledged', 'resolved'])),
     );
     expect(notices.every((n) => n.alertId === alert?.id)).toBe(true);
+
+    // The dumping indicators count the police's outcome: one alert, confirmed, with its response times.
+    const local = new Date(Date.now() - 10 * 60_000 + 7 * 3_600_000);
+    const month = `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`;
+    const report = (await api(`/api/v1/indicators/dumping?month=${month}&localityId=vinh-am`)).json();
+    const ind = report.indicators as { incidents: number; alerts: Record<string, number | null> };
+    expect(ind.incidents).toBe(1);
+    expect(ind.alerts).toMatchObject({ incidents: 1, confirmed: 1, falseAlarms: 0, pending: 0, falseAlarmShare: 0 });
+    expect(ind.alerts.medianMinutesToAcknowledge).toBeGreaterThanOrEqual(0);
+    expect(ind.alerts.medianMinutesToClose).toBeGreaterThanOrEqual(ind.alerts.medianMinutesToAcknowledge as number);
+    const city = (await api(`/api/v1/indicators/dumping?month=${month}&localityId=tan-minh`)).json();
+    expect((city.indicators as { alerts: { incidents: number } }).alerts.incidents).toBe(0);
   });
 
   it('refuses a tampered link and an unknown alert', async () => {

@@ -77,3 +77,50 @@ export function hotspots(list: readonly Incident[]): { siteId: string; incidents
     .map(([siteId, n]) => ({ siteId, incidents: n }))
     .sort((a, b) => b.incidents - a.incidents || a.siteId.localeCompare(b.siteId));
 }
+
+/** What the police did with an incident (from the alert workflow). */
+export interface IncidentOutcome {
+  readonly status: 'open' | 'acknowledged' | 'resolved' | 'false_alarm';
+  /** When the police were told (the alert was stored and its first message queued). */
+  readonly createdAt: number;
+  readonly acknowledgedAt: number | null;
+  readonly closedAt: number | null;
+}
+
+export interface OutcomeSummary {
+  readonly incidents: number;
+  /** Closed as resolved: the dumping was real and dealt with. */
+  readonly confirmed: number;
+  readonly falseAlarms: number;
+  /** Not closed yet (open or acknowledged). */
+  readonly pending: number;
+  /** Share of closed incidents that were false alarms; null when none closed. */
+  readonly falseAlarmShare: number | null;
+  /** Median minutes from being told to acknowledging, over the acknowledged; null without any. */
+  readonly medianMinutesToAcknowledge: number | null;
+  /** Median minutes from being told to closing (resolved or false alarm); null without any. */
+  readonly medianMinutesToClose: number | null;
+}
+
+function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Confirmed, false alarms and response times over incidents (medians: a few forgotten alerts do not swamp them). */
+export function outcomeSummary(outcomes: readonly IncidentOutcome[]): OutcomeSummary {
+  const confirmed = outcomes.filter((o) => o.status === 'resolved').length;
+  const falseAlarms = outcomes.filter((o) => o.status === 'false_alarm').length;
+  const minutes = (to: number | null, from: number) => (to === null ? [] : [(to - from) / 60_000]);
+  return {
+    incidents: outcomes.length,
+    confirmed,
+    falseAlarms,
+    pending: outcomes.length - confirmed - falseAlarms,
+    falseAlarmShare: confirmed + falseAlarms === 0 ? null : falseAlarms / (confirmed + falseAlarms),
+    medianMinutesToAcknowledge: median(outcomes.flatMap((o) => minutes(o.acknowledgedAt, o.createdAt))),
+    medianMinutesToClose: median(outcomes.flatMap((o) => minutes(o.closedAt, o.createdAt))),
+  };
+}

@@ -11,6 +11,7 @@ import type { ConnectorStatus, Detection, Reading } from '@hpg/contracts';
 import {
   type Averaging,
   daysOfMonth,
+  type IncidentOutcome,
   localMonth,
   type SessionEvent,
   type StationDay,
@@ -21,12 +22,25 @@ import type { Store } from '@hpg/ports';
 import type { Device, Registry } from '@hpg/registry';
 import type { Regulatory } from './regulatory.ts';
 
+/** A dumping alert's outcome from the alert workflow (opened in data time; response times from when the police were told). */
+export interface DumpingOutcome extends IncidentOutcome {
+  readonly localityId: string;
+  readonly siteId: string;
+  readonly openedAt: number;
+}
+
 export interface ReportDeps {
   readonly store: Store;
   readonly registry: Registry;
   readonly regulatory: Regulatory;
   /** The current time: activity and availability are judged up to it in the running month. */
   readonly now: number;
+  /** The police's outcomes of dumping alerts, where the alert service's store is reachable. */
+  readonly dumpingOutcomes?: (q: {
+    readonly localityIds: readonly string[];
+    readonly from: number;
+    readonly to: number;
+  }) => Promise<readonly DumpingOutcome[]>;
 }
 
 export interface StationFacts {
@@ -65,6 +79,8 @@ export interface MonthFacts {
   readonly meters: readonly RegisterFacts[];
   readonly chargers: readonly ChargerFacts[];
   readonly detections: readonly Detection[];
+  /** Dumping alerts opened in the month and what the police did; undefined without the alert workflow. */
+  readonly dumpingOutcomes: readonly DumpingOutcome[] | undefined;
   /** Readings read from the store to build these facts. */
   readonly readingsRead: number;
 }
@@ -209,6 +225,11 @@ export async function loadMonthFacts(
     limit: 1_000_000,
     ...(scope === undefined ? {} : { localityIds: scope }),
   });
+  const dumpingOutcomes = await deps.dumpingOutcomes?.({
+    localityIds: scope ?? deps.registry.data.localities.map((l) => l.id),
+    from: window.from,
+    to: window.to,
+  });
   const byId = (a: { deviceId: string }, b: { deviceId: string }) => (a.deviceId < b.deviceId ? -1 : 1);
   return {
     year,
@@ -221,6 +242,7 @@ export async function loadMonthFacts(
     meters: meters.sort(byId),
     chargers: chargers.sort(byId),
     detections,
+    dumpingOutcomes,
     readingsRead,
   };
 }

@@ -7,7 +7,9 @@
  *     wastewater.plants_compliant_pct, wastewater.plants_monitored,
  *     wastewater.central_wwtp_compliant_pct (target 100 %), solar.energy_kwh, solar.co2_avoided_t,
  *     solar.installations, solar.active_installations (Tân Minh's targets), ev.sessions,
- *     ev.energy_kwh, ev.chargers, ev.connector_availability_pct, dumping.detections, dumping.incidents
+ *     ev.energy_kwh, ev.chargers, ev.connector_availability_pct, dumping.detections, dumping.incidents;
+ *     with the alert workflow: dumping.alerts, dumping.confirmed, dumping.false_alarms,
+ *     dumping.pending, dumping.ack_minutes_median, dumping.close_minutes_median
  *   locality scope, month windows only (baselines are monthly)
  *     energy.actual_kwh, energy.baseline_kwh, energy.savings_pct and energy.savings_<sector>_pct
  *   site scope (emitted once, with the city's reports)
@@ -124,6 +126,17 @@ export async function pointsFor(
     point(loc, 'dumping.detections', dumping.indicators.detections, 'detections'),
     point(loc, 'dumping.incidents', dumping.indicators.incidents, 'incidents'),
   );
+  const outcomes = dumping.indicators.alerts;
+  if (outcomes !== null) {
+    out.push(
+      point(loc, 'dumping.alerts', outcomes.incidents, 'alerts'),
+      point(loc, 'dumping.confirmed', outcomes.confirmed, 'alerts'),
+      point(loc, 'dumping.false_alarms', outcomes.falseAlarms, 'alerts'),
+      point(loc, 'dumping.pending', outcomes.pending, 'alerts'),
+      point(loc, 'dumping.ack_minutes_median', outcomes.medianMinutesToAcknowledge, 'min'),
+      point(loc, 'dumping.close_minutes_median', outcomes.medianMinutesToClose, 'min'),
+    );
+  }
   if (withSites) {
     for (const h of dumping.hotspots)
       out.push(point(siteScope(h.siteId), 'dumping.incidents', h.incidents, 'incidents'));
@@ -200,6 +213,9 @@ const ADDITIVE = new Set([
   'ev.energy_kwh',
   'dumping.detections',
   'dumping.incidents',
+  'dumping.alerts',
+  'dumping.confirmed',
+  'dumping.false_alarms',
   'energy.actual_kwh',
   'energy.baseline_kwh',
 ]);

@@ -17,6 +17,7 @@ import {
   localMonth,
   meets,
   methodNote,
+  outcomeSummary,
   registerByWindow,
   type StationDay,
   savingsRollup,
@@ -272,16 +273,24 @@ export function dumpingReport(
     (d) => scope.has(d.localityId) && d.startedAt >= sel.window.from && d.startedAt < sel.window.to,
   );
   const list = incidents(detections, rule);
+  const outcomes =
+    facts.dumpingOutcomes === undefined
+      ? null
+      : outcomeSummary(
+          facts.dumpingOutcomes.filter(
+            (o) => scope.has(o.localityId) && o.openedAt >= sel.window.from && o.openedAt < sel.window.to,
+          ),
+        );
   return {
     period: sel.period,
     label: sel.window.label,
     localityId,
     timeZone: 'Asia/Ho_Chi_Minh',
-    indicators: { detections: detections.length, incidents: list.length },
+    indicators: { detections: detections.length, incidents: list.length, alerts: outcomes },
     hotspots: hotspots(list).map((h) => ({ ...h, name: deps.registry.site(h.siteId)?.name ?? h.siteId })),
     incidents: list,
     rule,
-    method: `detections labelled ${rule.labels.join(', ')} with score ≥ ${rule.minScore}; the same camera and zone within ${rule.windowMs / 60_000} minutes of the last detection is one incident`,
+    method: `incidents: detections labelled ${rule.labels.join(', ')} with score ≥ ${rule.minScore}; the same camera and zone within ${rule.windowMs / 60_000} minutes of the last detection is one incident. alerts: the dumping alerts the police were sent (each locality's alert rule), opened in the window; confirmed = resolved, false alarms as the police closed them, pending = not closed; median minutes from the first message to acknowledging and to closing${outcomes === null ? ' (the alert workflow is not reachable from here)' : ''}`,
   };
 }
 

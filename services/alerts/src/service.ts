@@ -113,6 +113,11 @@ export class AlertService {
     return this.#store;
   }
 
+  /** Dumping alerts opened in [from, to) and what the police did, for the dumping indicators. */
+  async dumpingOutcomes(q: { localityIds: readonly string[]; from: number; to: number }) {
+    return this.#store?.outcomes({ kind: 'dumping', ...q }) ?? [];
+  }
+
   async start(): Promise<void> {
     const registry = this.#d.registry();
     const rules = AlertRules.from(JSON.parse(readFileSync(resolve(this.#c.rulesFile), 'utf8')), registry);

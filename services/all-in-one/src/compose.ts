@@ -79,6 +79,10 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     await writer.start();
     started.push(() => writer.stop());
 
+    // Set once the alert service runs: the dumping indicators count the police's outcomes.
+    let alertService: AlertService | undefined;
+    const dumpingOutcomes = async (q: { localityIds: readonly string[]; from: number; to: number }) =>
+      (await alertService?.dumpingOutcomes(q)) ?? [];
     const indicators = config.indicators.enabled
       ? new IndicatorService(
           {
@@ -88,6 +92,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
             regulatory,
             logger: logger.child({ service: 'indicators' }),
             metrics,
+            ...(config.alerts.enabled ? { dumpingOutcomes } : {}),
           },
           config.indicators,
         )
@@ -111,6 +116,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
           { ...config.alerts, storePath: config.alerts.storePath ?? join(dirname(storePath), 'alerts.sqlite') },
         )
       : undefined;
+    alertService = alerts;
     if (alerts !== undefined) {
       if (alertSecrets.development)
         logger.warn('alerts: development action-link secret in use (HPG_ALERT_LINK_SECRET)');
@@ -192,6 +198,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         metrics,
         logger: logger.child({ service: 'api' }),
         regulatory,
+        ...(alerts === undefined ? {} : { dumpingOutcomes }),
         ...(alerts === undefined
           ? {}
           : {

@@ -31,6 +31,8 @@ export interface ApiDeps {
   readonly health: readonly HealthCheck[];
   /** Standards, targets and factors; without them the indicator routes answer 503. */
   readonly regulatory?: Regulatory;
+  /** The police's outcomes of dumping alerts (where the alert store is reachable). */
+  readonly dumpingOutcomes?: ReportDeps['dumpingOutcomes'];
   readonly now?: () => number;
   /** More routes on the same server (the alert inbox in the all-in-one). */
   readonly routes?: (app: FastifyInstance) => void;
@@ -164,7 +166,14 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
           .code(503)
           .send({ error: { code: 'no_regulatory_data', message: 'regulatory data is not loaded' } });
       }
-      return compute({ store: deps.store, registry, regulatory: deps.regulatory, now: now() }, q.data);
+      const reportDeps: ReportDeps = {
+        store: deps.store,
+        registry,
+        regulatory: deps.regulatory,
+        now: now(),
+        ...(deps.dumpingOutcomes === undefined ? {} : { dumpingOutcomes: deps.dumpingOutcomes }),
+      };
+      return compute(reportDeps, q.data);
     });
   indicatorRoute('/api/v1/indicators/wastewater', WastewaterQuerySchema, (d, q) => indicatorReport(d, 'wastewater', q));
   for (const kind of ['solar', 'ev', 'dumping', 'energy'] as const) {

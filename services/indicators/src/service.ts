@@ -17,7 +17,7 @@ import { localMonth, localYear, monthOf } from '@hpg/indicators';
 import { Counter, Gauge, Histogram, type Logger, type Registry as MetricsRegistry } from '@hpg/platform';
 import type { Bus, Store, Subscription } from '@hpg/ports';
 import type { Registry } from '@hpg/registry';
-import { type Regulatory, recomputeMonth, yearPoints } from '@hpg/reports';
+import { type Regulatory, type ReportDeps, recomputeMonth, yearPoints } from '@hpg/reports';
 import type { IndicatorServiceConfig } from './config.ts';
 
 export interface IndicatorServiceDeps {
@@ -28,6 +28,8 @@ export interface IndicatorServiceDeps {
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
   readonly now?: () => number;
+  /** The police's outcomes of dumping alerts, where the alert store is reachable. */
+  readonly dumpingOutcomes?: ReportDeps['dumpingOutcomes'];
 }
 
 interface DirtyMonth {
@@ -103,6 +105,14 @@ export class IndicatorService {
         for (const d of batch) this.touch(d.startedAt);
       }),
     );
+    // A police outcome changes the dumping indicators of the window the alert opened in.
+    if (this.#deps.dumpingOutcomes !== undefined) {
+      this.#subscriptions.push(
+        await this.#deps.bus.subscribe('alerts', options, async (batch) => {
+          for (const n of batch) if (n.kind === 'dumping') this.touch(n.openedAt);
+        }),
+      );
+    }
     const now = this.#now();
     let { year, month } = monthOf(now);
     for (let i = 0; i <= this.#config.startupMonths; i++) {

@@ -45,6 +45,19 @@ export interface AlertRecord {
   readonly history: readonly HistoryEntry[];
 }
 
+/** An alert's outcome, for the indicators. Times are processing times except `openedAt` (data time). */
+export interface AlertOutcome {
+  readonly alertId: string;
+  readonly localityId: string;
+  readonly siteId: string;
+  readonly status: AlertStatus;
+  readonly openedAt: number;
+  /** When the alert was stored and the first message queued: the clock the response times start from. */
+  readonly createdAt: number;
+  readonly acknowledgedAt: number | null;
+  readonly closedAt: number | null;
+}
+
 export interface AlertQuery {
   readonly localityIds?: readonly string[];
   readonly statuses?: readonly AlertStatus[];
@@ -122,6 +135,36 @@ export class AlertStore {
       .prepare(sql)
       .all(...args)
       .map((r) => this.#record(r));
+  }
+
+  /**
+   * What people did with the alerts of one kind that opened (data time) in [from, to): for the
+   * indicators (dumping: confirmed, false alarms, time to acknowledge and to close). No limit:
+   * a month of one kind in a city is thousands at most, and each row is small.
+   */
+  outcomes(q: { kind: string; localityIds: readonly string[]; from: number; to: number }): AlertOutcome[] {
+    if (q.localityIds.length === 0) return [];
+    const rows = this.#db
+      .prepare(
+        `SELECT a.id, a.locality_id, a.site_id, a.status, a.opened_at, a.created_at,
+           (SELECT MIN(h.at) FROM alert_history h WHERE h.alert_id = a.id AND h.action = 'acknowledged') AS acknowledged_at,
+           (SELECT MIN(h.at) FROM alert_history h WHERE h.alert_id = a.id AND h.action IN ('resolved', 'false_alarm')) AS closed_at
+         FROM alerts a
+         WHERE a.kind = ? AND a.opened_at >= ? AND a.opened_at < ?
+           AND a.locality_id IN (SELECT value FROM json_each(?))
+         ORDER BY a.opened_at, a.id`,
+      )
+      .all(q.kind, q.from, q.to, JSON.stringify(q.localityIds));
+    return rows.map((r) => ({
+      alertId: text(r.id),
+      localityId: text(r.locality_id),
+      siteId: text(r.site_id),
+      status: text(r.status) as AlertStatus,
+      openedAt: int(r.opened_at),
+      createdAt: int(r.created_at),
+      acknowledgedAt: intOrNull(r.acknowledged_at),
+      closedAt: intOrNull(r.closed_at),
+    }));
   }
 
   /** Stores a new alert as open; false when it is already stored (a replayed event). */
