@@ -61,7 +61,10 @@ export function isolation() {
   };
 }
 
-export async function startService(name: 'ingest' | 'writer', env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(
+  name: 'ingest' | 'writer' | 'alerts' | 'indicators',
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, [join(ROOT, 'services', name, 'src', 'main.ts')], {
