@@ -15,7 +15,7 @@ import type { Notice } from './phrases.ts';
 import { mapUrl, placeOf, renderMessage } from './render.ts';
 import { addressesOf, contactsUpTo, routeAlert } from './routing.ts';
 import type { AlertRules } from './rules.ts';
-import { type Action, actionUrl, signAction, verifyAction } from './signing.ts';
+import { type Action, actionUrl, evidenceUrl, signAction, signEvidence, verifyAction } from './signing.ts';
 import type { AlertRecord, AlertStore } from './store/alert-store.ts';
 import { idempotencyKey } from './store/outbox.ts';
 
@@ -33,7 +33,11 @@ export interface NotifierDeps {
   /** Processing clock: escalation timing, history, delivery times. */
   readonly now: () => number;
   readonly mapUrlTemplate?: string;
-  /** Public base of stored evidence by hash (`<base>/<sha256>`); else the detection's snapshot URL. */
+  /**
+   * Public base of the evidence routes: each message then carries a signed link, expiring with the
+   * action link, `<base>/<sha256>?token=…` — or `<base>/alerts/<alertId>?token=…` while a Frigate
+   * camera's snapshot is still being fetched. Without it, the detection's snapshot URL.
+   */
   readonly evidenceBaseUrl?: string;
   /** Called after deliveries were queued (wake the dispatcher). */
   readonly onQueued?: () => void;
@@ -172,8 +176,8 @@ export class Notifier {
       const lang = contact.lang;
       const place = placeOf(registry, alert, lang);
       const map = mapUrl(place.lat, place.lon, this.#d.mapUrlTemplate);
-      const evidence = alert.kind === 'dumping' ? this.#evidence(alert) : null;
       const expiresAt = now + this.#d.links.ttlMs;
+      const evidence = alert.kind === 'dumping' ? this.#evidence(alert, contact.id, expiresAt) : null;
       // Only an open alert can be acknowledged; the all-clear asks nothing of anyone.
       const acknowledge =
         status === 'open' && notice !== 'cleared'
@@ -224,10 +228,21 @@ export class Notifier {
     return queued;
   }
 
-  #evidence(alert: AlertOf<'dumping'>): string | null {
+  #evidence(alert: AlertOf<'dumping'>, actor: string, expiresAt: number): string | null {
     const base = this.#d.evidenceBaseUrl;
     const sha = alert.details.snapshotSha256;
-    if (base !== undefined && sha !== null) return `${base.replace(/\/+$/, '')}/${sha}`;
+    const secret = this.#d.links.secret;
+    if (base === undefined) return alert.details.snapshotUrl;
+    if (sha !== null) {
+      const token = signEvidence({ sha256: sha, alertId: alert.id, actor, expiresAt }, secret);
+      return evidenceUrl(base, token, { sha256: sha });
+    }
+    // Ingest fetches Frigate's snapshots after the event: link to the alert's evidence, stored by then.
+    const frigate = this.#d.rules.registry.placement(alert.deviceId)?.device.external?.frigate;
+    if (alert.details.snapshotUrl !== null && frigate !== undefined) {
+      const token = signEvidence({ sha256: null, alertId: alert.id, actor, expiresAt }, secret);
+      return evidenceUrl(base, token, { alertId: alert.id });
+    }
     return alert.details.snapshotUrl;
   }
 }

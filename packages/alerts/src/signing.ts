@@ -108,3 +108,96 @@ export function verifyWebhook(c: WebhookCheck): boolean {
   const given = Buffer.from(c.signature, 'utf8');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/**
+ * Evidence links: what a message carries so the police's own system can open the snapshot without
+ * a login. A token names either one evidence file (`sha256`) or an alert (`alertId` without
+ * `sha256`: the alert's evidence as it is when the link is opened — a Frigate snapshot is stored a
+ * few seconds after the first message left), the contact it was sent to and its expiry.
+ * Same HMAC and rotation as action links, with its own context and prefix, so neither token can
+ * pass as the other.
+ */
+export interface EvidenceClaims {
+  readonly sha256: string | null;
+  readonly alertId: string | null;
+  /** Who the link was sent to: the contact id recorded in the access log. */
+  readonly actor: string;
+  /** Expiry, epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const EvidenceClaimsSchema = z
+  .strictObject({
+    s: z.string().regex(SHA256_HEX).optional(),
+    a: z.string().min(1).optional(),
+    by: z.string().min(1),
+    exp: z.number().int(),
+  })
+  .refine((c) => c.s !== undefined || c.a !== undefined, 'names neither evidence nor an alert');
+
+const EVIDENCE_CONTEXT = 'hpg-evidence.v1.';
+const EVIDENCE_TOKEN_VERSION = 'e1';
+
+/** A URL-safe token: `e1.<claims, base64url JSON>.<HMAC, base64url>`. */
+export function signEvidence(claims: EvidenceClaims, secret: string | readonly string[]): string {
+  if (claims.sha256 === null && claims.alertId === null) throw new Error('an evidence link names evidence or an alert');
+  if (claims.sha256 !== null && !SHA256_HEX.test(claims.sha256)) throw new Error('not a SHA-256 hex digest');
+  const payload = Buffer.from(
+    JSON.stringify({
+      ...(claims.sha256 === null ? {} : { s: claims.sha256 }),
+      ...(claims.alertId === null ? {} : { a: claims.alertId }),
+      by: claims.actor,
+      exp: claims.expiresAt,
+    }),
+    'utf8',
+  ).toString('base64url');
+  const sig = mac(firstSecret(secret), EVIDENCE_CONTEXT + payload).toString('base64url');
+  return `${EVIDENCE_TOKEN_VERSION}.${payload}.${sig}`;
+}
+
+/** An expired token still says whose it was (for the access log); a forged one says nothing. */
+export type EvidenceVerifyResult =
+  | { readonly ok: true; readonly claims: EvidenceClaims }
+  | { readonly ok: false; readonly reason: 'malformed' | 'bad_signature' }
+  | { readonly ok: false; readonly reason: 'expired'; readonly claims: EvidenceClaims };
+
+/** Signature first (nothing unauthenticated is parsed), then the claims, then the expiry. */
+export function verifyEvidence(token: string, secrets: string | readonly string[], now: number): EvidenceVerifyResult {
+  const parts = token.split('.');
+  const [version, payload, sig] = parts;
+  if (parts.length !== 3 || version !== EVIDENCE_TOKEN_VERSION || !payload || !sig) {
+    return { ok: false, reason: 'malformed' };
+  }
+  const given = Buffer.from(sig, 'base64url');
+  const keys = typeof secrets === 'string' ? [secrets] : secrets;
+  const signedBy = keys.some((k) => {
+    const expected = mac(k, EVIDENCE_CONTEXT + payload);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (!signedBy) return { ok: false, reason: 'bad_signature' };
+  let parsed: z.infer<typeof EvidenceClaimsSchema>;
+  try {
+    parsed = EvidenceClaimsSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const claims: EvidenceClaims = {
+    sha256: parsed.s ?? null,
+    alertId: parsed.a ?? null,
+    actor: parsed.by,
+    expiresAt: parsed.exp,
+  };
+  if (now >= parsed.exp) return { ok: false, reason: 'expired', claims };
+  return { ok: true, claims };
+}
+
+/**
+ * The evidence link in a message: `<base>/<sha256>?token=…` for a stored file, or
+ * `<base>/alerts/<alertId>?token=…` for an alert whose snapshot is not stored yet.
+ */
+export function evidenceUrl(baseUrl: string, token: string, target: { sha256: string } | { alertId: string }): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  const path = 'sha256' in target ? target.sha256 : `alerts/${encodeURIComponent(target.alertId)}`;
+  return `${base}/${path}?token=${encodeURIComponent(token)}`;
+}

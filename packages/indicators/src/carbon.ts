@@ -36,3 +36,30 @@ export function gridFactor(data: EmissionFactors, year: number): FactorInUse | u
 export function co2AvoidedTonnes(wh: number, factor: FactorInUse): number {
   return (wh / 1e6) * factor.tCO2PerMWh;
 }
+
+const DisplacementFactor = z.object({
+  value: z.number().positive(),
+  verified: z.enum(['official', 'secondary', 'unverified']),
+  reference: z.string().min(1),
+});
+
+/** What EV charging displaces (config/regulatory/ev-displacement.json). */
+export const EvDisplacementSchema = z.object({
+  description: z.string(),
+  source: z.string(),
+  petrolKgCo2PerLitre: DisplacementFactor,
+  petrolMotorbikeLitresPer100Km: DisplacementFactor,
+  electricMotorbikeKwhPer100Km: DisplacementFactor,
+});
+export type EvDisplacement = z.infer<typeof EvDisplacementSchema>;
+
+/**
+ * Net tonnes of CO2 avoided by `wh` delivered to electric motorbikes instead of petrol ones: the
+ * petrol burnt for the same distance, less the grid's emissions for the electricity.
+ */
+export function evCo2AvoidedTonnes(wh: number, d: EvDisplacement, grid: FactorInUse): number {
+  const kwh = wh / 1000;
+  const km = (kwh / d.electricMotorbikeKwhPer100Km.value) * 100;
+  const petrolT = ((km / 100) * d.petrolMotorbikeLitresPer100Km.value * d.petrolKgCo2PerLitre.value) / 1000;
+  return petrolT - (kwh / 1000) * grid.tCO2PerMWh;
+}

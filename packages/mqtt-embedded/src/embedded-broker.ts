@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import type { RawMessage } from '@hpg/decoders';
 import type { AuthFailure, MessageSource } from '@hpg/ports';
-import { type Registry, verifyPassword } from '@hpg/registry';
+import { matchingCredential, type Registry } from '@hpg/registry';
 import { Aedes, type Client } from 'aedes';
 
 export interface EmbeddedBrokerOptions {
@@ -50,9 +50,10 @@ class NotAuthorised extends Error {
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const identities = new WeakMap<Client, Identity>();
-  // Successful logins are remembered by password digest, so reconnects skip the deliberately
-  // slow scrypt; a wrong password always pays the full cost.
-  const verified = new Map<string, string>();
+  // Successful logins are remembered by password digest and the credential they matched, so
+  // reconnects skip the deliberately slow scrypt while that credential is still in the registry
+  // (a revoked password pays the full check, and fails); a wrong password always pays the cost.
+  const verified = new Map<string, { readonly digest: string; readonly credentialHash: string }>();
   const authListeners: ((f: AuthFailure) => void)[] = [];
   let handler: ((msg: RawMessage) => Promise<void>) | undefined;
   let accepting = false;
@@ -83,14 +84,15 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       return callback(new NotAuthorised('bad user name or password'), false);
     }
     const digest = sha256(pw);
-    if (verified.get(name) === digest) {
+    const known = verified.get(name);
+    if (known?.digest === digest && placement.device.credentials.some((c) => c.hash === known.credentialHash)) {
       identities.set(client, { username: name, role: 'device' });
       return callback(null, true);
     }
-    verifyPassword(pw.toString('utf8'), placement.device.credentials).then(
-      (ok) => {
-        if (ok) {
-          verified.set(name, digest);
+    matchingCredential(pw.toString('utf8'), placement.device.credentials).then(
+      (matched) => {
+        if (matched !== undefined) {
+          verified.set(name, { digest, credentialHash: matched.hash });
           identities.set(client, { username: name, role: 'device' });
           callback(null, true);
         } else {

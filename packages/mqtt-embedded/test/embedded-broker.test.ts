@@ -1,6 +1,6 @@
 import type { AuthFailure } from '@hpg/ports';
 import { describeSourceContract } from '@hpg/ports/testing';
-import { hashPassword, Registry } from '@hpg/registry';
+import { type Credential, hashPassword, Registry } from '@hpg/registry';
 import mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../src/index.ts';
@@ -59,6 +59,35 @@ describe('embedded broker', () => {
       ['m1', 'wrong password'],
       ['ghost', 'unknown or disabled device'],
     ]);
+  });
+
+  it('accepts both passwords during a rotation and refuses the revoked one, even right after a cached login', async () => {
+    const cost = { n: 1024, r: 8, p: 1 };
+    const [old, next] = await Promise.all([hashPassword('pw-old', cost), hashPassword('pw-new', cost)]);
+    const withCredentials = (credentials: Credential[]) =>
+      Registry.from({
+        ...registry.data,
+        devices: registry.data.devices.map((d) => (d.id === 'm1' ? { ...d, credentials } : d)),
+      });
+    let current = withCredentials([old]);
+    broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, registry: () => current });
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const login = async (password: string) => {
+      try {
+        const c = await mqtt.connectAsync(url, { username: 'm1', password, reconnectPeriod: 0 });
+        await c.endAsync();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(await login('pw-old')).toBe(true); // now cached
+    current = withCredentials([old, next]); // issue
+    expect([await login('pw-old'), await login('pw-new')]).toEqual([true, true]);
+    current = withCredentials([next]); // revoke the old one
+    expect([await login('pw-old'), await login('pw-new')]).toEqual([false, true]);
+    current = withCredentials([old]); // a rotation abandoned: the new one goes, although cached
+    expect([await login('pw-new'), await login('pw-old')]).toEqual([false, true]);
   });
 
   it('does not acknowledge what arrives once ingest stopped, so the device keeps it', async () => {

@@ -92,7 +92,26 @@ export const SiteSchema = z.discriminatedUnion('kind', [
   z.object({ ...siteBase, kind: z.literal('facility') }),
 ]);
 
-/** A device password hash: scrypt with its parameters, so they can be raised per device. */
+/**
+ * The same password hashed for an external broker: PBKDF2-HMAC-SHA512 with a 64-byte key, the one
+ * KDF both Mosquitto 2 (`$7$` password files) and EMQX's built-in database (`pbkdf2`, `sha512`)
+ * verify. The salt is 12 printable characters used as the salt bytes themselves: Mosquitto 2.0
+ * only accepts 12-byte salts, and EMQX uses the stored salt string as is.
+ */
+export const BrokerHashSchema = z.object({
+  algo: z.literal('pbkdf2-sha512'),
+  iterations: z.number().int().min(1000).max(10_000_000),
+  salt: z.string().regex(/^[A-Za-z0-9_-]{12}$/, '12 characters of A-Z, a-z, 0-9, "_", "-"'),
+  /** The 64-byte derived key, base64. */
+  hash: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'base64 of 64 bytes'),
+});
+
+/**
+ * A device password hash: scrypt with its parameters, so they can be raised per device (what the
+ * embedded broker and the OCPP gateway check), and optionally the broker hash of the same password
+ * for Mosquitto and EMQX. A device holds one credential, or two during a rotation; the last is the
+ * newest (`pnpm credentials`, README "Device credentials and ACLs").
+ */
 export const CredentialSchema = z.object({
   algo: z.literal('scrypt'),
   n: z.number().int().min(1024),
@@ -100,6 +119,9 @@ export const CredentialSchema = z.object({
   p: z.number().int().min(1),
   salt: z.string().min(16),
   hash: z.string().min(32),
+  broker: BrokerHashSchema.optional(),
+  /** When it was issued (ISO 8601), for the operator. */
+  issuedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 /**
@@ -177,6 +199,7 @@ export type Locality = z.infer<typeof LocalitySchema>;
 export type Site = z.infer<typeof SiteSchema>;
 export type Device = z.infer<typeof DeviceSchema>;
 export type Credential = z.infer<typeof CredentialSchema>;
+export type BrokerHash = z.infer<typeof BrokerHashSchema>;
 export type ExternalBindings = z.infer<typeof ExternalBindingsSchema>;
 export type ExternalKind = keyof ExternalBindings;
 export type RegistryData = z.infer<typeof RegistryDataSchema>;

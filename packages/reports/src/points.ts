@@ -7,7 +7,8 @@
  *     wastewater.plants_compliant_pct, wastewater.plants_monitored,
  *     wastewater.central_wwtp_compliant_pct (target 100 %), solar.energy_kwh, solar.co2_avoided_t,
  *     solar.installations, solar.active_installations (Tân Minh's targets), ev.sessions,
- *     ev.energy_kwh, ev.chargers, ev.connector_availability_pct, dumping.detections, dumping.incidents;
+ *     ev.energy_kwh, ev.chargers, ev.connector_availability_pct, ev.stations_operational (network
+ *     milestones), ev.co2_avoided_t, dumping.detections, dumping.incidents;
  *     with the alert workflow: dumping.alerts, dumping.confirmed, dumping.false_alarms,
  *     dumping.pending, dumping.ack_minutes_median, dumping.close_minutes_median
  *   locality scope, month windows only (baselines are monthly)
@@ -119,6 +120,8 @@ export async function pointsFor(
     point(loc, 'ev.energy_kwh', ev.indicators.energyKwh, 'kWh'),
     point(loc, 'ev.chargers', ev.indicators.chargers, 'chargers'),
     point(loc, 'ev.connector_availability_pct', availability === null ? null : availability * 100, '%'),
+    point(loc, 'ev.stations_operational', ev.indicators.stationsOperational, 'stations', ev.indicators.networkTarget),
+    point(loc, 'ev.co2_avoided_t', ev.indicators.co2AvoidedTonnes, 't'),
   );
 
   const dumping = dumpingReport(deps, facts, localityId, sel);
@@ -211,6 +214,7 @@ const ADDITIVE = new Set([
   'solar.co2_avoided_t',
   'ev.sessions',
   'ev.energy_kwh',
+  'ev.co2_avoided_t',
   'dumping.detections',
   'dumping.incidents',
   'dumping.alerts',
@@ -220,7 +224,7 @@ const ADDITIVE = new Set([
   'energy.baseline_kwh',
 ]);
 /** Indicators whose year is the latest month's value (counts of what exists at the year's end). */
-const LATEST = new Set(['solar.installations', 'solar.active_installations', 'ev.chargers']);
+const LATEST = new Set(['solar.installations', 'solar.active_installations', 'ev.chargers', 'ev.stations_operational']);
 
 /**
  * A year's points from its month points (as stored): sums, latest values, and savings from the

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import {
   type EmissionFactors,
   EmissionFactorsSchema,
+  type EvDisplacement,
+  EvDisplacementSchema,
   type Standard,
   StandardSchema,
   type Target,
@@ -17,6 +19,7 @@ export interface Regulatory {
   readonly standards: ReadonlyMap<string, Standard>;
   readonly targets: readonly Target[];
   readonly emissionFactors: EmissionFactors;
+  readonly evDisplacement: EvDisplacement;
 }
 
 export function loadRegulatory(dir: string): Regulatory {
@@ -32,5 +35,6 @@ export function loadRegulatory(dir: string): Regulatory {
     standards,
     targets: TargetsFileSchema.parse(read('targets.json')).targets,
     emissionFactors: EmissionFactorsSchema.parse(read('grid-emission-factors.json')),
+    evDisplacement: EvDisplacementSchema.parse(read('ev-displacement.json')),
   };
 }

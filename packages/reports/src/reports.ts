@@ -9,6 +9,7 @@ import {
   baselineWh,
   co2AvoidedTonnes,
   compliantShares,
+  evCo2AvoidedTonnes,
   type FacilityEnergy,
   gridFactor,
   hotspots,
@@ -237,6 +238,19 @@ export function evReport(deps: ReportDeps, facts: MonthFacts, localityId: string
       return { deviceId: c.deviceId, siteId: c.siteId, ...inWindow, connectors };
     });
   const known = chargers.flatMap((c) => c.connectors.map((x) => x.availability)).filter((a) => a !== null);
+  // A station is operational when one of its connectors was available for some of the window.
+  const stationIds = deps.registry.data.sites
+    .filter((site) => site.kind === 'charging_station' && siteIn(site.id))
+    .map((site) => site.id);
+  const operational = stationIds.filter((id) =>
+    chargers.some((c) => c.siteId === id && c.connectors.some((x) => x.availability !== null && x.availability > 0)),
+  );
+  const energyWh = chargers.reduce((s, c) => s + c.energyWh, 0);
+  const year = yearOf(sel.window);
+  const grid = gridFactor(deps.regulatory.emissionFactors, year);
+  const network =
+    targetView(deps.regulatory.targets, localityId, 'public_ev_charging_network', year, operational.length) ??
+    targetView(deps.regulatory.targets, localityId, 'ev_charging_network', year, operational.length);
   return {
     period: sel.period,
     label: sel.window.label,
@@ -245,13 +259,17 @@ export function evReport(deps: ReportDeps, facts: MonthFacts, localityId: string
     indicators: {
       sessions: chargers.reduce((s, c) => s + c.completed, 0),
       openSessions: chargers.reduce((s, c) => s + c.open, 0),
-      energyKwh: chargers.reduce((s, c) => s + c.energyWh, 0) / 1000,
+      energyKwh: energyWh / 1000,
       chargers: chargers.length,
       connectorAvailability: known.length === 0 ? null : known.reduce((s, a) => s + a, 0) / known.length,
+      stations: stationIds.length,
+      stationsOperational: operational.length,
+      networkTarget: network,
+      co2AvoidedTonnes: grid === undefined ? null : evCo2AvoidedTonnes(energyWh, deps.regulatory.evDisplacement, grid),
     },
     chargers,
     method:
-      'sessions paired by id and counted when they stop (energy = stop register − start register); availability = time a connector was not Faulted or Unavailable, over the time its status was known, up to now',
+      'sessions paired by id and counted when they stop (energy = stop register − start register); availability = time a connector was not Faulted or Unavailable, over the time its status was known, up to now; a station is operational when a connector of it was available in the window (the network targets are milestones: their completion is recorded by hand); CO2 avoided = petrol a motorbike would burn for the distance the energy drives an electric one, less the grid emissions of that energy (config/regulatory/ev-displacement.json, factors marked unverified)',
   };
 }
 

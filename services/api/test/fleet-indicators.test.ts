@@ -120,6 +120,10 @@ describe('fleet indicators', () => {
     // Availability: (240 − 1) / 240 h of known status up to NOW.
     expect(ind).toMatchObject({ sessions: 1, openSessions: 0, energyKwh: 12.5, chargers: 1 });
     expect(ind.connectorAvailability).toBeCloseTo(239 / 240, 9);
+    expect(ind).toMatchObject({ stations: 1, stationsOperational: 1 });
+    // 12.5 kWh at 3 kWh/100 km = 416.67 km; petrol 8.333 L × 2.27 kg/L = 18.917 kg; less the grid's
+    // 0.0125 MWh × 0.6592 t/MWh = 8.24 kg: 10.677 kg (config/regulatory/ev-displacement.json).
+    expect(ind.co2AvoidedTonnes).toBeCloseTo(((12.5 / 3) * 2 * 2.27) / 1000 - 0.0125 * 0.6592, 9);
   });
 
   it('dumping: detections, incidents after deduplication, hotspots', async () => {

@@ -58,6 +58,22 @@ export interface AlertOutcome {
   readonly closedAt: number | null;
 }
 
+/** A dumping alert's evidence and what became of it, for evidence access and retention. */
+export interface EvidenceAlertRef {
+  readonly alertId: string;
+  readonly status: AlertStatus;
+  readonly deviceId: string;
+  /** Data time of the first and of the latest detection. */
+  readonly openedAt: number;
+  readonly lastSeenAt: number;
+  /** The incident's events (the first 50). */
+  readonly eventIds: readonly string[];
+  /** The alert's own snapshot (its best-scored detection's), when stored by hash. */
+  readonly snapshotSha256: string | null;
+  /** When it was resolved or dismissed (processing time); null while open or acknowledged. */
+  readonly closedAt: number | null;
+}
+
 export interface AlertQuery {
   readonly localityIds?: readonly string[];
   readonly statuses?: readonly AlertStatus[];
@@ -163,6 +179,48 @@ export class AlertStore {
       openedAt: int(r.opened_at),
       createdAt: int(r.created_at),
       acknowledgedAt: intOrNull(r.acknowledged_at),
+      closedAt: intOrNull(r.closed_at),
+    }));
+  }
+
+  /**
+   * Dumping alerts for the evidence service: with `sha256`, those whose snapshot is that file; with
+   * `keptSince`, those still kept as evidence — not closed, or resolved at or after `keptSince`.
+   * Reads only the columns and JSON fields it needs, so a daily pass over years of alerts is cheap.
+   */
+  evidenceAlerts(q: { sha256?: string; keptSince?: number } = {}): EvidenceAlertRef[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.sha256 !== undefined) {
+      where.push('e.sha256 = ?');
+      args.push(q.sha256);
+    }
+    if (q.keptSince !== undefined) {
+      where.push("(e.status IN ('open', 'acknowledged') OR (e.status = 'resolved' AND e.closed_at >= ?))");
+      args.push(q.keptSince);
+    }
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM (
+           SELECT a.id, a.status, a.device_id, a.opened_at,
+             json_extract(a.snapshot, '$.lastSeenAt') AS last_seen_at,
+             json_extract(a.snapshot, '$.details.eventIds') AS event_ids,
+             json_extract(a.snapshot, '$.details.snapshotSha256') AS sha256,
+             (SELECT MIN(h.at) FROM alert_history h
+               WHERE h.alert_id = a.id AND h.action IN ('resolved', 'false_alarm')) AS closed_at
+           FROM alerts a WHERE a.kind = 'dumping') AS e
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY e.opened_at, e.id`,
+      )
+      .all(...args);
+    return rows.map((r) => ({
+      alertId: text(r.id),
+      status: text(r.status) as AlertStatus,
+      deviceId: text(r.device_id),
+      openedAt: int(r.opened_at),
+      lastSeenAt: int(r.last_seen_at),
+      eventIds: r.event_ids === null ? [] : (JSON.parse(text(r.event_ids)) as string[]),
+      snapshotSha256: r.sha256 === null ? null : text(r.sha256),
       closedAt: intOrNull(r.closed_at),
     }));
   }
