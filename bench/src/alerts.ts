@@ -135,6 +135,7 @@ const app = spawn(process.execPath, ['services/all-in-one/src/main.ts'], {
     HPG_API_PORT: String(apiPort),
     HPG_STORE_PATH: join(dir, 'store.sqlite'),
     HPG_SIM_ENABLED: 'false',
+    HPG_AUTH_ENABLED: 'false',
     HPG_ALERT_RULES: join(dir, 'rules.json'),
     HPG_ALERT_SECRETS_FILE: join(dir, 'secrets.json'),
     HPG_ALERT_WEBHOOK_ENABLED: 'true',

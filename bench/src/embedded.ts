@@ -91,6 +91,7 @@ try {
       HPG_API_PORT: String(apiPort),
       HPG_STORE_PATH: join(dir, 'store.sqlite'),
       HPG_SIM_ENABLED: 'false',
+      HPG_AUTH_ENABLED: 'false',
       HPG_ALERT_RULES: rules,
       HPG_LOG_LEVEL: 'warn',
     },

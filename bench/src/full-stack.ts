@@ -2,35 +2,53 @@
  * Full-stack benchmark on this machine: Mosquitto + Kafka + InfluxDB (native, fresh instances on
  * free ports) with ingest and writer as their own processes, fed by the load generator.
  *
- * 1. Ceiling, same run: the same load generator against Mosquitto alone (a subscriber counting).
+ * 1. Ceilings, same run, same fresh engines, each engine with its own kind of tool
+ *    (ceilings.ts): Mosquitto publish → subscribe with the load generator and one subscriber;
+ *    Kafka's ProducerPerformance (acks=all, records the size of ours); InfluxDB raw line-protocol
+ *    writes (5,000-line batches of our meter lines, a few concurrent writers, fixed time).
  * 2. Sustained throughput: the load generator at full speed for `seconds`; messages/s
- *    acknowledged by the broker, and stored/s = points in InfluxDB / time until the last landed.
+ *    acknowledged by the broker, and stored/s = points in InfluxDB / time until the last landed,
+ *    as a ratio to the slowest ceiling (target ≥ 0.5) and to each. CPU % and RSS of every process
+ *    (ingest, writer, the three engines, the load generator) over that window, and the CPU the
+ *    rest of the machine used meanwhile (other users on a shared machine: a low run's cause).
  * 3. Latency at a fixed rate (default 5,000 msg/s): probes published among the load, each
  *    polled in InfluxDB until queryable; p50 / p95 / p99 of publish → queryable.
  *
+ * Prints tables, writes bench-results/full-stack.json, progress goes to stderr.
+ *
  *   node bench/src/full-stack.ts [devices=100] [seconds=20] [window=32] [latencyRate=5000]
+ *
+ * Env: HPG_BENCH_KAFKA_RECORDS [seconds × 50,000, at least 100,000] records ProducerPerformance
+ * sends; HPG_BENCH_INFLUX_WRITERS [4] concurrent line-protocol writers; HPG_KAFKA_PARTITIONS [6]
+ * partitions of the pipeline's topics (the bus's default) and of the Kafka ceiling's topic.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
+import { influxCeiling, kafkaCeiling, loadUsage, mosquittoCeiling, readingRecordBytes, runLoad } from './ceilings.ts';
+import { CpuWindow, MACHINE_CPU_PERCENT, type ProcUsage, restOfMachine, round1 } from './proc-stats.ts';
 
 const [devicesArg = '100', secondsArg = '20', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
-const root = resolve(import.meta.dirname, '../..');
-const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const devices = Number(devicesArg);
+const seconds = Number(secondsArg);
+const window = Number(windowArg);
+const latencyRate = Number(latencyRateArg);
+const kafkaRecords = Number(process.env.HPG_BENCH_KAFKA_RECORDS ?? Math.max(100_000, seconds * 50_000));
+const influxWriters = Number(process.env.HPG_BENCH_INFLUX_WRITERS ?? 4);
+const partitions = Number(process.env.HPG_KAFKA_PARTITIONS ?? 6);
+const INFLUX_BATCH_LINES = 5_000;
+/** The pipeline should store at least this share of the slowest engine's ceiling (issue #8). */
+const TARGET_RATIO = 0.5;
 
-function runNode(args: string[]): Promise<string> {
-  return new Promise((res, rej) => {
-    const c = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    c.stdout.on('data', (d) => {
-      out += d;
-    });
-    c.on('exit', (code) => (code === 0 ? res(out) : rej(new Error(`${args[0]} exited ${code}`))));
-  });
-}
+const root = resolve(import.meta.dirname, '../..');
+const benchStarted = performance.now();
+const log = (m: string) =>
+  process.stderr.write(`[bench ${Math.round((performance.now() - benchStarted) / 1000)} s] ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function service(name: string, env: Record<string, string>): Promise<{ child: ChildProcess; ops: string }> {
   const port = await freePort();
@@ -39,6 +57,7 @@ async function service(name: string, env: Record<string, string>): Promise<{ chi
     env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(child);
   const ops = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (
@@ -48,7 +67,7 @@ async function service(name: string, env: Record<string, string>): Promise<{ chi
       )
     )
       return { child, ops };
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`${name} did not become healthy`);
 }
@@ -62,35 +81,87 @@ async function influxQuery(url: string, db: string, q: string): Promise<unknown[
 const count = async (url: string, db: string) =>
   Number((await influxQuery(url, db, 'SELECT count(energy_import) FROM meter'))[0]?.[1] ?? 0);
 
-async function rssMb(ops: string): Promise<number> {
-  const text = await (await fetch(`${ops}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('hpg_process_resident_memory_bytes '));
-  return Math.round(Number(line?.split(' ')[1] ?? 0) / 1e6);
-}
+/** The pid an engine script wrote for its instance (the engine itself: the scripts exec it). */
+const pidOf = (dir: string | undefined, file: string) => Number(readFileSync(join(dir ?? '', file), 'utf8').trim());
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+
 const started: [Parameters<typeof engineScript>[0], Record<string, string>][] = [];
 const children: ChildProcess[] = [];
+/** Remembers an engine as soon as it is up, so a failure of another still stops it. */
+async function tracked<T extends { readonly env: Record<string, string> }>(
+  name: Parameters<typeof engineScript>[0],
+  starting: Promise<T>,
+): Promise<T> {
+  const h = await starting;
+  started.push([name, h.env]);
+  return h;
+}
+const scratch: string[] = [];
 try {
-  log('starting Mosquitto, Kafka and InfluxDB');
-  const [mq, kafka, influx] = await Promise.all([startMosquitto(), startKafka(), startInflux()]);
-  started.push(['mosquitto', mq.env], ['kafka', kafka.env], ['influxdb', influx.env]);
+  log(`starting Mosquitto, Kafka and InfluxDB (${devices} devices, ${seconds} s, window ${window})`);
+  const starting = [
+    tracked('mosquitto', startMosquitto()),
+    tracked('kafka', startKafka()),
+    tracked('influxdb', startInflux()),
+  ] as const;
+  // Every start settles before a failure is thrown, so `finally` stops all that did start.
+  await Promise.allSettled(starting);
+  const [mq, kafka, influx] = await Promise.all(starting);
+  const pids = {
+    mosquitto: pidOf(mq.env.HPG_MOSQUITTO_DATA_DIR, 'mosquitto.pid'),
+    kafka: pidOf(kafka.env.HPG_KAFKA_DATA_DIR, 'kafka.pid'),
+    influxd: pidOf(influx.env.HPG_INFLUX_DATA_DIR, 'influxd.pid'),
+  };
 
-  log('ceiling: the load generator against Mosquitto alone');
-  const counter = await mqtt.connectAsync(mq.url, { clientId: 'ceiling-counter', clean: true });
-  let delivered = 0;
-  counter.on('message', () => {
-    delivered++;
+  log(`ceiling 1/3: Mosquitto publish → subscribe, the load generator and one subscriber, ${seconds} s`);
+  const mosquitto = await mosquittoCeiling({
+    url: mq.url,
+    mosquittoPid: pids.mosquitto,
+    devices,
+    seconds,
+    window,
+    log,
   });
-  await counter.subscribeAsync('hpg/v1/devices/+/+', { qos: 1 });
-  const ceiling = JSON.parse(await runNode(['bench/src/load.ts', mq.url, devicesArg, secondsArg, windowArg]));
-  await counter.endAsync();
+  log(
+    `  Mosquitto: ${int(mosquitto.msgPerSec)} msg/s delivered (${int(mosquitto.publishAckedMsgPerSec)} acknowledged)`,
+  );
+
+  const recordBytes = readingRecordBytes();
+  log(`ceiling 2/3: Kafka ProducerPerformance, ${int(kafkaRecords)} records of ${recordBytes} bytes, acks=all`);
+  const kafkaResult = await kafkaCeiling({
+    env: kafka.env,
+    bootstrap: kafka.bootstrap,
+    brokerPid: pids.kafka,
+    partitions,
+    records: kafkaRecords,
+    recordBytes,
+    log,
+  });
+  log(`  Kafka: ${int(kafkaResult.msgPerSec)} records/s, p99 ${kafkaResult.p99Ms} ms`);
+
+  log(
+    `ceiling 3/3: InfluxDB line protocol, ${influxWriters} writers × ${INFLUX_BATCH_LINES}-line batches, ${seconds} s`,
+  );
+  const influxResult = await influxCeiling({
+    url: influx.url,
+    influxPid: pids.influxd,
+    devices,
+    seconds,
+    writers: influxWriters,
+    batchLines: INFLUX_BATCH_LINES,
+    log,
+  });
+  log(`  InfluxDB: ${int(influxResult.msgPerSec)} points/s (${int(influxResult.counted)} points counted)`);
 
   const registryFile = join(root, '.scratch', `bench-registry-${Date.now()}.json`);
-  await writeBenchRegistry(registryFile, Number(devicesArg) + 1);
+  mkdirSync(join(root, '.scratch'), { recursive: true });
+  scratch.push(registryFile);
+  await writeBenchRegistry(registryFile, devices + 1);
   const env = {
     HPG_REGISTRY: registryFile,
     HPG_MQTT_URL: mq.url,
@@ -101,25 +172,55 @@ try {
     HPG_INFLUX_URL: influx.url,
     HPG_INFLUX_DATABASE: 'bench',
   };
+  log('starting writer and ingest');
   const writer = await service('writer', env);
   const ingest = await service('ingest', env);
-  children.push(writer.child, ingest.child);
 
-  log('sustained throughput through the whole stack');
+  log(`pipeline: the load generator at full speed through the whole stack, ${seconds} s`);
+  const cpu = await CpuWindow.start({
+    ingest: { ops: ingest.ops },
+    writer: { ops: writer.ops },
+    mosquitto: { pid: pids.mosquitto },
+    kafka: { pid: pids.kafka },
+    influxd: { pid: pids.influxd },
+    'bench (this process)': { self: true },
+    machine: { machine: true },
+  });
   const t0 = performance.now();
-  const load = JSON.parse(await runNode(['bench/src/load.ts', mq.url, devicesArg, secondsArg, windowArg]));
+  const load = await runLoad([mq.url, devicesArg, secondsArg, windowArg]);
+  log(`  ${int(load.acked)} acknowledged (${int(load.rate)} msg/s); waiting for the last to land in InfluxDB`);
   let stored = 0;
+  let lastReport = performance.now();
   for (let i = 0; i < 1200 && stored < load.acked; i++) {
     stored = await count(influx.url, 'bench');
-    if (stored < load.acked) await new Promise((r) => setTimeout(r, 250));
+    if (stored >= load.acked) break;
+    if (performance.now() - lastReport >= 5_000) {
+      lastReport = performance.now();
+      log(`  stored ${int(stored)} of ${int(load.acked)}`);
+    }
+    await sleep(250);
   }
-  const storedPerSec = stored / ((performance.now() - t0) / 1000);
-  const rss = { ingest: await rssMb(ingest.ops), writer: await rssMb(writer.ops) };
+  const pipelineSeconds = (performance.now() - t0) / 1000;
+  const storedPerSec = stored / pipelineSeconds;
+  const pipelineCpu = await cpu.stop();
+  const { machine, ...measured } = pipelineCpu.usage;
+  const processes: Record<string, ProcUsage> = {
+    ...measured,
+    'load generator': loadUsage(load, pipelineCpu.wallSeconds),
+  };
+  const oursPercent = Object.values(processes).reduce((sum, u) => sum + u.cpuPercent, 0);
+  /** The machine's busy CPU over the window, and the part none of `processes` used. */
+  const machineCpu = {
+    cpuPercent: machine?.cpuPercent ?? Number.NaN,
+    restCpuPercent: machine === undefined ? Number.NaN : restOfMachine({ ...processes, machine }),
+    memoryInUseMb: machine?.rssMb ?? Number.NaN,
+  };
+  log(`  stored ${int(stored)}: ${int(storedPerSec)} msg/s`);
 
-  log(`latency at ${latencyRateArg} msg/s`);
-  const loading = runNode(['bench/src/load.ts', mq.url, devicesArg, '25', windowArg, latencyRateArg]);
-  await new Promise((r) => setTimeout(r, 3_000));
-  const probeId = `bench-mt-${String(Number(devicesArg)).padStart(4, '0')}`;
+  log(`latency: 200 probes among ${int(latencyRate)} msg/s`);
+  const loading = runLoad([mq.url, devicesArg, '25', windowArg, latencyRateArg]);
+  await sleep(3_000);
+  const probeId = `bench-mt-${String(devices).padStart(4, '0')}`;
   const probe = await mqtt.connectAsync(mq.url, { clientId: probeId, username: probeId, clean: true });
   const latencies: number[] = [];
   const tsBase = Date.now() - 7_200_000;
@@ -144,42 +245,124 @@ try {
             latencies.push(performance.now() - sentAt);
             return;
           }
-          await new Promise((r) => setTimeout(r, 10));
+          await sleep(10);
         }
       })(),
     );
-    await new Promise((r) => setTimeout(r, 80));
+    if ((i + 1) % 50 === 0) log(`  ${i + 1} probes sent, ${latencies.length} queryable`);
+    await sleep(80);
   }
   await Promise.all(polls);
   await probe.endAsync();
   await loading;
   latencies.sort((a, b) => a - b);
 
+  const ceilings = { mosquitto, kafka: kafkaResult, influxdb: influxResult };
+  const [slowest, slowestCeiling] = Object.entries(ceilings)
+    .map(([name, c]) => [name, c.msgPerSec] as const)
+    .reduce((a, b) => (b[1] < a[1] ? b : a));
   const result = {
-    devices: Number(devicesArg),
-    seconds: Number(secondsArg),
-    window: Number(windowArg),
-    mosquittoCeilingMsgPerSec: Math.round(ceiling.rate),
-    mosquittoCeilingDelivered: delivered,
-    pipelineAckedMsgPerSec: Math.round(load.rate),
-    pipelineStoredMsgPerSec: Math.round(storedPerSec),
-    stored,
-    ratioToCeiling: Number((storedPerSec / ceiling.rate).toFixed(3)),
-    latencyRateMsgPerSec: Number(latencyRateArg),
-    latencyProbes: latencies.length,
-    latencyP50Ms: Math.round(percentile(latencies, 50)),
-    latencyP95Ms: Math.round(percentile(latencies, 95)),
-    latencyP99Ms: Math.round(percentile(latencies, 99)),
-    rssIngestMb: rss.ingest,
-    rssWriterMb: rss.writer,
+    settings: {
+      devices,
+      seconds,
+      window,
+      latencyRateMsgPerSec: latencyRate,
+      kafkaRecords,
+      kafkaRecordBytes: recordBytes,
+      kafkaPartitions: partitions,
+      influxWriters,
+      influxBatchLines: INFLUX_BATCH_LINES,
+      cpuCores: MACHINE_CPU_PERCENT / 100,
+    },
+    ceilings,
+    pipeline: {
+      ackedMsgPerSec: Math.round(load.rate),
+      storedMsgPerSec: Math.round(storedPerSec),
+      acked: load.acked,
+      stored,
+      seconds: round1(pipelineSeconds),
+    },
+    ratios: {
+      slowest,
+      toSlowest: ratio(storedPerSec, slowestCeiling),
+      target: TARGET_RATIO,
+      meetsTarget: storedPerSec / slowestCeiling >= TARGET_RATIO,
+      toMosquitto: ratio(storedPerSec, mosquitto.msgPerSec),
+      toKafka: ratio(storedPerSec, kafkaResult.msgPerSec),
+      toInfluxdb: ratio(storedPerSec, influxResult.msgPerSec),
+    },
+    latency: {
+      rateMsgPerSec: latencyRate,
+      probes: latencies.length,
+      p50Ms: Math.round(percentile(latencies, 50)),
+      p95Ms: Math.round(percentile(latencies, 95)),
+      p99Ms: Math.round(percentile(latencies, 99)),
+    },
+    /** CPU % (100 = one core) over the pipeline window, RSS at its end. */
+    processes,
+    machine: machineCpu,
   };
-  console.table(result);
+
+  const cpuCell = (u: ProcUsage | undefined) => (u === undefined ? '' : `${u.cpuPercent} %`);
+  console.log('\nCeilings, same run, same engines (one reading = one message = one record = one point)');
+  console.table({
+    Mosquitto: {
+      tool: 'load generator + 1 QoS 1 subscriber',
+      'msg/s': mosquitto.msgPerSec,
+      detail: `${int(mosquitto.publishAckedMsgPerSec)} publishes/s acknowledged`,
+      'engine CPU': cpuCell(mosquitto.cpu.mosquitto),
+      'rest of machine': `${mosquitto.restCpuPercent} %`,
+      'pipeline / ceiling': result.ratios.toMosquitto,
+    },
+    Kafka: {
+      tool: `ProducerPerformance, acks=all, ${recordBytes} B`,
+      'msg/s': kafkaResult.msgPerSec,
+      detail: `${kafkaResult.mbPerSec} MB/s, p50 ${kafkaResult.p50Ms} ms, p99 ${kafkaResult.p99Ms} ms`,
+      'engine CPU': cpuCell(kafkaResult.cpu.kafka),
+      'rest of machine': `${kafkaResult.restCpuPercent} %`,
+      'pipeline / ceiling': result.ratios.toKafka,
+    },
+    InfluxDB: {
+      tool: `POST /write, ${influxWriters} × ${INFLUX_BATCH_LINES} lines`,
+      'msg/s': influxResult.msgPerSec,
+      detail: `batch p50 ${influxResult.batchP50Ms} ms, p99 ${influxResult.batchP99Ms} ms`,
+      'engine CPU': cpuCell(influxResult.cpu.influxd),
+      'rest of machine': `${influxResult.restCpuPercent} %`,
+      'pipeline / ceiling': result.ratios.toInfluxdb,
+    },
+  });
+  console.log('Pipeline');
+  console.table({
+    'acknowledged msg/s': result.pipeline.ackedMsgPerSec,
+    'stored msg/s': result.pipeline.storedMsgPerSec,
+    [`/ slowest ceiling (${slowest}), target ≥ ${TARGET_RATIO}`]: result.ratios.toSlowest,
+    [`latency p50 / p95 / p99 ms at ${latencyRate} msg/s`]: `${result.latency.p50Ms} / ${result.latency.p95Ms} / ${result.latency.p99Ms}`,
+  });
+  console.log(
+    `Processes over the pipeline window (${round1(pipelineCpu.wallSeconds)} s; 100 % = one core, ${MACHINE_CPU_PERCENT} % = all)`,
+  );
+  console.table({
+    ...Object.fromEntries(
+      Object.entries(processes).map(([name, u]) => [
+        name,
+        { 'CPU %': u.cpuPercent, 'CPU s': u.cpuSeconds, 'RSS MB': u.rssMb },
+      ]),
+    ),
+    'all of the above': { 'CPU %': round1(oursPercent), 'CPU s': '', 'RSS MB': '' },
+    'rest of the machine (other users, kernel)': { 'CPU %': machineCpu.restCpuPercent, 'CPU s': '', 'RSS MB': '' },
+  });
+
   const out = join(root, 'bench-results');
-  await import('node:fs').then((fs) => fs.mkdirSync(out, { recursive: true }));
+  mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'full-stack.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1_000));
+  await sleep(1_000);
   await Promise.allSettled(started.map(([name, env]) => engineScript(name, 'stop', env)));
+  // The instances' data (the Kafka ceiling alone writes hundreds of MB) and the registry.
+  for (const [, env] of started) {
+    for (const [k, v] of Object.entries(env)) if (k.endsWith('_DATA_DIR')) rmSync(v, { recursive: true, force: true });
+  }
+  for (const f of scratch) rmSync(f, { force: true });
 }

@@ -1,6 +1,8 @@
 /**
  * Load generator: one MQTT connection per bench device, each keeping `window` QoS 1 publishes in
- * flight, for `seconds`. Prints one JSON line: messages acknowledged, elapsed, rate.
+ * flight, for `seconds`. Prints one JSON line: messages acknowledged, elapsed, rate, and its own
+ * CPU seconds (user + system, the whole process) and peak RSS; a progress line every 5 s goes to
+ * stderr.
  *   node bench/src/load.ts <brokerUrl> <devices> <seconds> <window> [rate-limit msg/s]
  */
 import mqtt from 'mqtt';
@@ -33,6 +35,12 @@ let sent = 0;
 const started = performance.now();
 const deadline = started + seconds * 1000;
 const perClientRate = rate / devices;
+const progress = setInterval(() => {
+  const s = (performance.now() - started) / 1000;
+  process.stderr.write(
+    `[load] ${Math.round(s)} s: ${acked.toLocaleString('en-US')} acknowledged (${Math.round(acked / s).toLocaleString('en-US')} msg/s)\n`,
+  );
+}, 5_000);
 
 await Promise.all(
   clients.map(async (client, i) => {
@@ -70,5 +78,11 @@ await Promise.all(
   }),
 );
 const elapsed = (performance.now() - started) / 1000;
+clearInterval(progress);
 await Promise.all(clients.map((c) => c.endAsync()));
-process.stdout.write(`${JSON.stringify({ devices, window, sent, acked, errors, elapsed, rate: acked / elapsed })}\n`);
+const cpu = process.cpuUsage();
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const maxRssMb = Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
+process.stdout.write(
+  `${JSON.stringify({ devices, window, sent, acked, errors, elapsed, rate: acked / elapsed, cpuSeconds, maxRssMb })}\n`,
+);
