@@ -80,6 +80,7 @@ describe('dumping alert to the commune police, end to end', () => {
       api: { port: 0 },
       store: { path: join(dir, 'store.sqlite') },
       simulator: { enabled: false },
+      auth: { enabled: false },
       indicators: { enabled: false },
       alerts: {
         rulesFile: join(dir, 'rules.json'),
@@ -185,13 +186,13 @@ describe('dumping alert to the commune police, end to end', () => {
     const resolved = await api(`/api/v1/alerts/${alert?.id}/actions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'resolve', actor: 'ca-vinh-am', note: 'Đã thu gom' }),
+      body: JSON.stringify({ action: 'resolve', note: 'Đã thu gom' }),
     });
     expect(resolved.status).toBe(200);
     const again = await api(`/api/v1/alerts/${alert?.id}/actions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'false_alarm', actor: 'someone' }),
+      body: JSON.stringify({ action: 'false_alarm' }),
     });
     expect(again.status).toBe(409);
     await eventually(() =>

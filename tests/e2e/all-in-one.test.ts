@@ -191,6 +191,7 @@ describe('all-in-one, end to end', () => {
       api: { port: 0 },
       store: { path: join(dir, 'store.sqlite') },
       simulator: { enabled: false },
+      auth: { enabled: false },
       alerts: { enabled: false },
       indicators: { tickMs: 200, settleMs: 100, liveEveryMs: 0 },
       log: { level: 'silent' },

@@ -103,3 +103,27 @@ export async function writeFleetRegistry(): Promise<{ dir: string; file: string 
   writeFileSync(file, JSON.stringify(data, null, 2));
   return { dir, file };
 }
+
+/** Sign-ins for the fleet registry, one per role and scope; password `pw-<id>`. */
+export const FLEET_USERS = [
+  { id: 'admin', role: 'admin', localityId: 'hai-phong' },
+  { id: 'mt-city', role: 'environment', localityId: 'hai-phong' },
+  { id: 'mt-tan-minh', role: 'environment', localityId: 'tan-minh' },
+  { id: 'ca-vinh-am', role: 'police', localityId: 'vinh-am' },
+  { id: 'ca-tan-minh', role: 'police', localityId: 'tan-minh' },
+  { id: 'xem', role: 'viewer', localityId: 'hai-phong' },
+] as const;
+export const USER_PASSWORD = (id: string) => `pw-${id}`;
+
+export async function writeFleetUsers(dir: string): Promise<string> {
+  const users = await Promise.all(
+    FLEET_USERS.map(async (u) => ({
+      ...u,
+      name: `Test ${u.id}`,
+      credentials: [await hashPassword(USER_PASSWORD(u.id), COST)],
+    })),
+  );
+  const file = join(dir, 'users.json');
+  writeFileSync(file, JSON.stringify({ version: 1, users }));
+  return file;
+}

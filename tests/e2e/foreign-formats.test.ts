@@ -133,6 +133,7 @@ describe('all-in-one, foreign device formats end to end', () => {
       api: { port: 0 },
       store: { path: join(dir, 'store.sqlite') },
       simulator: { enabled: false },
+      auth: { enabled: false },
       alerts: { enabled: false },
       log: { level: 'silent' },
       ingest: { formats: { frigate: { labels: ['waste'] } } },

@@ -113,6 +113,7 @@ describe('Frigate evidence and reconciliation through the all-in-one', () => {
       api: { port: 0 },
       store: { path: join(dir, 'store.sqlite') },
       simulator: { enabled: false },
+      auth: { enabled: false },
       alerts: { enabled: false },
       log: { level: 'silent' },
       frigate: { evidence: { dir: join(dir, 'evidence'), baseMs: 50, maxMs: 200 } },

@@ -325,6 +325,7 @@ describe('all-in-one under fuzzed input, end to end', () => {
       // The default alert rules name places of the demo registry, not of this one.
       alerts: { enabled: false },
       simulator: { enabled: false },
+      auth: { enabled: false },
       log: { level: 'silent' },
     });
     const limits: DecodeLimits = {

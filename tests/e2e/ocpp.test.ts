@@ -29,6 +29,7 @@ describe('OCPP charger through the all-in-one', () => {
       store: { path: join(dir, 'store.sqlite') },
       ocpp: { enabled: true, port: 0, stateFile: join(dir, 'ocpp.json') },
       simulator: { enabled: false },
+      auth: { enabled: false },
       alerts: { enabled: false },
       log: { level: 'silent' },
     });

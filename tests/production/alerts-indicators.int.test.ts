@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { openInfluxStore } from '@hpg/store-influx';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { writeFleetRegistry } from '../e2e/fleet-fixture.ts';
+import { USER_PASSWORD, writeFleetRegistry, writeFleetUsers } from '../e2e/fleet-fixture.ts';
 import { freePort } from '../engines/engines.ts';
 import { type Engines, isolation, type ServiceProcess, serviceEnv, startService, stopService } from './stack.ts';
 
@@ -23,6 +23,7 @@ const describeWithEngines = complete ? describe : describe.skip;
 const e = engines as Engines;
 const SECRET = 'police-webhook-secret-for-the-production-test';
 const LINK_SECRET = 'link-secret-for-the-production-test-0123456789';
+const SESSION_SECRET = 'session-secret-for-the-production-test-0123456789';
 
 describeWithEngines('alert and indicator services on Kafka and InfluxDB', () => {
   const services: ServiceProcess[] = [];
@@ -86,6 +87,10 @@ describeWithEngines('alert and indicator services on Kafka and InfluxDB', () => 
       HPG_ALERT_LINK_SECRET: LINK_SECRET,
       HPG_ALERT_LINK_BASE_URL: `${alertsHttp}/api/v1/alerts/actions`,
       HPG_ALERT_HTTP_PORT: String(alertsPort),
+      HPG_SESSION_SECRET: SESSION_SECRET,
+      HPG_USERS_FILE: await writeFleetUsers(dir),
+      HPG_EVIDENCE_DIR: join(dir, 'evidence'),
+      HPG_EVIDENCE_AUDIT_PATH: join(dir, 'evidence-audit.sqlite'),
       HPG_INFLUX_CREATE_DATABASE: 'true',
       HPG_INDICATORS_TICK_MS: '500',
       HPG_INDICATORS_SETTLE_MS: '1000',
@@ -131,7 +136,19 @@ describeWithEngines('alert and indicator services on Kafka and InfluxDB', () => 
     expect(link).toBeDefined();
     const acted = await fetch(link, { method: 'POST' });
     expect(acted.status).toBe(200);
-    const list = (await (await fetch(`${alertsHttp}/api/v1/alerts?localityId=vinh-am`)).json()) as {
+    // The inbox wants a sign-in: the commune's police, with the token the API would give too.
+    expect((await fetch(`${alertsHttp}/api/v1/alerts?localityId=vinh-am`)).status).toBe(401);
+    const login = await fetch(`${alertsHttp}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ca-vinh-am', password: USER_PASSWORD('ca-vinh-am') }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const authorization = `Bearer ${token}`;
+    const list = (await (
+      await fetch(`${alertsHttp}/api/v1/alerts?localityId=vinh-am`, { headers: { authorization } })
+    ).json()) as {
       alerts: { status: string; kind: string }[];
     };
     expect(list.alerts).toEqual([expect.objectContaining({ kind: 'dumping', status: 'acknowledged' })]);
@@ -180,15 +197,18 @@ describeWithEngines('alert and indicator services on Kafka and InfluxDB', () => 
     }
   });
 
-  it('refuses to start the alert service in production without a link secret', async () => {
-    const { HPG_ALERT_LINK_SECRET: _drop, ...withoutSecret } = env;
+  it.each([
+    ['a link secret', 'HPG_ALERT_LINK_SECRET'],
+    ['a session secret', 'HPG_SESSION_SECRET'],
+  ])('refuses to start the alert service in production without %s', async (_what, name) => {
+    const { [name]: _drop, ...without } = env;
     const port = await freePort();
     await expect(
       startService('alerts', {
-        ...withoutSecret,
+        ...without,
         HPG_ALERT_HTTP_PORT: String(port),
         HPG_ALERT_STORE_PATH: join(tmpdir(), `a-${port}.sqlite`),
       }),
-    ).rejects.toThrow(/HPG_ALERT_LINK_SECRET/);
+    ).rejects.toThrow(new RegExp(name));
   });
 });

@@ -11,8 +11,9 @@
  * acknowledgement must be a person's act.
  */
 import { ACTIONS, ALERT_STATUSES, type AlertRecord, type Delivery, LifecycleError, verifyAction } from '@hpg/alerts';
+import { ALERT_ROLES_SEEN, type Principal, principalOf } from '@hpg/auth';
 import type { Registry } from '@hpg/registry';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AlertService } from './service.ts';
 
@@ -32,8 +33,6 @@ const ListQuerySchema = z
 const ActionBodySchema = z
   .object({
     action: z.enum(ACTIONS),
-    /** Until sign-in arrives (issue #9), the inbox names who acts. */
-    actor: z.string().min(1).max(128),
     note: z.string().max(2_000).nullable().optional(),
   })
   .strict();
@@ -117,6 +116,13 @@ function alertRoutes(
     },
   );
   const now = deps.now ?? Date.now;
+  const who = (req: FastifyRequest) => principalOf(req) as Principal;
+  /** An alert a user may see: in their scope, and of a role they handle (police: dumping). */
+  const visible = (p: Principal, r: AlertRecord) =>
+    p.scope.has(r.alert.localityId) && ALERT_ROLES_SEEN[p.role].includes(r.role);
+  const hidden = (reply: FastifyReply) =>
+    // The same answer as for a missing alert: another commune's alerts are not even confirmed to exist.
+    reply.code(404).send({ error: { code: 'not_found', message: 'no such alert' } });
   const fail = (reply: FastifyReply, err: unknown) => {
     if (err instanceof LifecycleError) {
       return reply.code(STATUS_CODE[err.code] ?? 400).send({ error: { code: err.code, message: err.message } });
@@ -124,8 +130,10 @@ function alertRoutes(
     throw err;
   };
 
-  app.get('/api/v1/alerts', async (req, reply) => {
-    const q = ListQuerySchema.safeParse(req.query);
+  app.get('/api/v1/alerts', { config: { auth: { permission: 'alerts:read' } } }, async (req, reply) => {
+    const p = who(req);
+    const raw = req.query as Record<string, unknown>;
+    const q = ListQuerySchema.safeParse(raw.localityId === undefined ? { ...raw, localityId: p.localityId } : raw);
     if (!q.success) {
       return reply
         .code(400)
@@ -137,6 +145,11 @@ function alertRoutes(
         .code(404)
         .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
     }
+    if (!p.scope.has(q.data.localityId)) {
+      return reply
+        .code(403)
+        .send({ error: { code: 'out_of_scope', message: 'this locality is outside yours (ngoài địa bàn)' } });
+    }
     const alerts = deps
       .service()
       .store.list({
@@ -145,38 +158,51 @@ function alertRoutes(
         ...(q.data.active === undefined ? {} : { active: q.data.active === 'true' }),
         limit: q.data.limit,
       })
+      .filter((r) => visible(p, r))
       .map(alertView);
     return { count: alerts.length, alerts };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/alerts/:id', async (req, reply) => {
-    const found = deps.service().store.withDeliveries(req.params.id);
-    if (found === undefined) return reply.code(404).send({ error: { code: 'not_found', message: 'no such alert' } });
-    return { alert: alertView(found.record), deliveries: found.deliveries.map(deliveryView) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/alerts/:id',
+    { config: { auth: { permission: 'alerts:read' } } },
+    async (req, reply) => {
+      const found = deps.service().store.withDeliveries(req.params.id);
+      if (found === undefined || !visible(who(req), found.record)) return hidden(reply);
+      return { alert: alertView(found.record), deliveries: found.deliveries.map(deliveryView) };
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/api/v1/alerts/:id/actions', async (req, reply) => {
-    const body = ActionBodySchema.safeParse(req.body);
-    if (!body.success) {
-      return reply.code(400).send({
-        error: {
-          code: 'invalid_body',
-          message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        },
-      });
-    }
-    try {
-      const rec = await deps.service().transition(req.params.id, body.data.action, {
-        actor: body.data.actor,
-        note: body.data.note ?? null,
-      });
-      return { alert: alertView(rec) };
-    } catch (err) {
-      return fail(reply, err);
-    }
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/alerts/:id/actions',
+    { config: { auth: { permission: 'alerts:act' } } },
+    async (req, reply) => {
+      const p = who(req);
+      const existing = deps.service().store.get(req.params.id);
+      if (existing === undefined || !visible(p, existing)) return hidden(reply);
+      const body = ActionBodySchema.safeParse(req.body);
+      if (!body.success) {
+        return reply.code(400).send({
+          error: {
+            code: 'invalid_body',
+            message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          },
+        });
+      }
+      try {
+        const rec = await deps.service().transition(req.params.id, body.data.action, {
+          actor: p.id,
+          note: body.data.note ?? null,
+        });
+        return { alert: alertView(rec) };
+      } catch (err) {
+        return fail(reply, err);
+      }
+    },
+  );
 
-  app.get<{ Params: { token: string } }>('/api/v1/alerts/actions/:token', async (req, reply) => {
+  const linkRoute = { config: { auth: { public: true } } };
+  app.get<{ Params: { token: string } }>('/api/v1/alerts/actions/:token', linkRoute, async (req, reply) => {
     const v = verifyAction(req.params.token, deps.linkSecrets, now());
     if (!v.ok) {
       const expired = v.reason === 'expired';
@@ -202,7 +228,7 @@ function alertRoutes(
     );
   });
 
-  app.post<{ Params: { token: string } }>('/api/v1/alerts/actions/:token', async (req, reply) => {
+  app.post<{ Params: { token: string } }>('/api/v1/alerts/actions/:token', linkRoute, async (req, reply) => {
     const body = req.body as { note?: unknown } | undefined;
     const note = typeof body?.note === 'string' && body.note.trim() !== '' ? body.note.slice(0, 2_000) : null;
     try {
@@ -226,15 +252,19 @@ function alertRoutes(
     }
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/alerts/deliveries/:id/requeue', async (req, reply) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id < 1)
-      return reply.code(400).send({ error: { code: 'invalid_id', message: 'delivery ids are positive integers' } });
-    const ok = deps.service().store.outbox.requeue(id, now());
-    if (!ok)
-      return reply
-        .code(409)
-        .send({ error: { code: 'not_failed', message: 'only a given-up delivery can be requeued' } });
-    return { requeued: id };
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/alerts/deliveries/:id/requeue',
+    { config: { auth: { permission: 'alerts:requeue' } } },
+    async (req, reply) => {
+      const id = Number(req.params.id);
+      if (!Number.isSafeInteger(id) || id < 1)
+        return reply.code(400).send({ error: { code: 'invalid_id', message: 'delivery ids are positive integers' } });
+      const ok = deps.service().store.outbox.requeue(id, now());
+      if (!ok)
+        return reply
+          .code(409)
+          .send({ error: { code: 'not_failed', message: 'only a given-up delivery can be requeued' } });
+      return { requeued: id };
+    },
+  );
 }

@@ -9,8 +9,16 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { AlertService, loadAlertSecrets, registerAlertRoutes } from '@hpg/alert-service';
+import {
+  AlertService,
+  defaultEvidenceBaseUrl,
+  EvidenceService,
+  loadAlertSecrets,
+  registerAlertRoutes,
+  registerEvidenceRoutes,
+} from '@hpg/alert-service';
 import { type Api, startApi } from '@hpg/api';
+import { startAuth } from '@hpg/auth';
 import { MemoryBus } from '@hpg/bus-memory';
 import { IndicatorService } from '@hpg/indicator-service';
 import { createIngest, createStationFileWatcher, limitsOf, startFrigateServices } from '@hpg/ingest';
@@ -23,6 +31,7 @@ import { createSimulator } from '@hpg/simulator';
 import { openSqliteStore } from '@hpg/store-sqlite';
 import { createWriter } from '@hpg/writer';
 import type { AllInOneConfig } from './config.ts';
+import { evidencePaths } from './evidence.ts';
 
 export interface AllInOne {
   readonly mqttUrl: string;
@@ -113,7 +122,14 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
             logger: logger.child({ service: 'alerts' }),
             metrics,
           },
-          { ...config.alerts, storePath: config.alerts.storePath ?? join(dirname(storePath), 'alerts.sqlite') },
+          {
+            ...config.alerts,
+            storePath: config.alerts.storePath ?? join(dirname(storePath), 'alerts.sqlite'),
+            // Police messages carry signed links to the evidence routes served below.
+            ...(config.evidence.enabled && config.alerts.evidenceBaseUrl === undefined
+              ? { evidenceBaseUrl: defaultEvidenceBaseUrl(config.alerts.links.baseUrl) }
+              : {}),
+          },
         )
       : undefined;
     alertService = alerts;
@@ -122,6 +138,24 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         logger.warn('alerts: development action-link secret in use (HPG_ALERT_LINK_SECRET)');
       await alerts.start();
       started.push(() => alerts.stop());
+    }
+
+    const evidencePlace = evidencePaths(config);
+    const evidence = config.evidence.enabled
+      ? new EvidenceService(
+          {
+            logger: logger.child({ service: 'evidence' }),
+            metrics,
+            linkSecrets: alertSecrets.linkSecrets,
+            detections: store,
+            ...(alerts === undefined ? {} : { alerts: () => alerts.store }),
+          },
+          { ...config.evidence, dir: evidencePlace.dir, auditPath: evidencePlace.auditPath },
+        )
+      : undefined;
+    if (evidence !== undefined) {
+      evidence.start();
+      started.push(() => evidence.stop());
     }
 
     const stationFiles = config.stationFiles.enabled
@@ -191,6 +225,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
       : undefined;
     if (ocpp !== undefined) started.push(() => ocpp.close());
 
+    const auth = startAuth(config.auth, currentRegistry, process.env, logger.child({ service: 'auth' }));
     const api: Api = await startApi(
       {
         store,
@@ -198,16 +233,21 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         metrics,
         logger: logger.child({ service: 'api' }),
         regulatory,
+        ...(auth === undefined ? {} : { auth }),
         ...(alerts === undefined ? {} : { dumpingOutcomes }),
-        ...(alerts === undefined
+        ...(alerts === undefined && evidence === undefined
           ? {}
           : {
-              routes: (app) =>
-                registerAlertRoutes(app, {
-                  service: () => alerts,
-                  registry: currentRegistry,
-                  linkSecrets: alertSecrets.linkSecrets,
-                }),
+              routes: (app) => {
+                if (alerts !== undefined) {
+                  registerAlertRoutes(app, {
+                    service: () => alerts,
+                    registry: currentRegistry,
+                    linkSecrets: alertSecrets.linkSecrets,
+                  });
+                }
+                if (evidence !== undefined) registerEvidenceRoutes(app, { service: () => evidence });
+              },
             }),
         health: [
           { name: 'bus', check: () => bus.health() },
@@ -257,6 +297,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     lifecycle.onShutdown('writer', () => writer.stop());
     lifecycle.onShutdown('bus', () => bus.close());
     lifecycle.onShutdown('api', () => api.close());
+    if (evidence !== undefined) lifecycle.onShutdown('evidence: audit log and retention', () => evidence.stop());
     lifecycle.onShutdown('store', () => store.close());
 
     return {

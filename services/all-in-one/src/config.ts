@@ -3,8 +3,9 @@
  * defaults, an optional JSON file (HPG_CONFIG) and environment variables, validated at start.
  */
 
-import { ALERTS_ENV, AlertServiceConfigSchema } from '@hpg/alert-service';
+import { ALERTS_ENV, AlertServiceConfigSchema, EVIDENCE_ENV, EvidenceConfigSchema } from '@hpg/alert-service';
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
+import { AuthConfigSchema } from '@hpg/auth';
 import { INDICATORS_ENV, IndicatorServiceConfigSchema } from '@hpg/indicator-service';
 import {
   FRIGATE_SERVICES_ENV,
@@ -33,6 +34,8 @@ export const AllInOneConfigSchema = z.object({
     })
     .prefault({}),
   api: ApiConfigSchema.prefault({}),
+  /** Sign-in and access control of the API (and the alert inbox on it). */
+  auth: AuthConfigSchema.extend({ usersFile: z.string().min(1).default('config/users.demo.json') }).prefault({}),
   store: z.object({ path: z.string().min(1).default('var/hpg.sqlite') }).prefault({}),
   bus: z
     .object({
@@ -68,6 +71,12 @@ export const AllInOneConfigSchema = z.object({
   }).prefault({}),
   /** Evidence fetching and reconciliation for cameras behind Frigate NVR. */
   frigate: FrigateServicesConfigSchema.prefault({}),
+  /**
+   * Evidence access (signed links, the audit log, holds) and retention. Files: `dir`, else ingest's
+   * `frigate.evidence.dir` (HPG_EVIDENCE_DIR); audit log: `auditPath`, else `evidence-audit.sqlite`
+   * beside the store file.
+   */
+  evidence: EvidenceConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
   simulator: z
     .object({
       enabled: z.boolean().default(true),
@@ -95,6 +104,10 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_MQTT_HOST: { path: 'mqtt.host', type: 'string', description: 'embedded MQTT broker listen address' },
   HPG_MQTT_PORT: { path: 'mqtt.port', type: 'int', description: 'embedded MQTT broker port' },
   HPG_STORE_PATH: { path: 'store.path', type: 'string', description: 'embedded store file (SQLite)' },
+  HPG_AUTH_ENABLED: { path: 'auth.enabled', type: 'bool', description: 'sign-in required (never off in production)' },
+  HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users, roles, localities, password hashes' },
+  HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie (HTTPS)' },
+  HPG_SESSION_TTL_HOURS: { path: 'auth.sessionTtlHours', type: 'number', description: 'session lifetime, hours' },
   HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
   HPG_INDICATORS_ENABLED: { path: 'indicators.enabled', type: 'bool', description: 'run the indicator service' },
   ...INDICATORS_ENV,
@@ -111,6 +124,12 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_OCPP_ENABLED: { path: 'ocpp.enabled', type: 'bool', description: 'run the OCPP-J central system' },
   ...OCPP_ENV,
   ...FRIGATE_SERVICES_ENV,
+  HPG_EVIDENCE_ACCESS_ENABLED: {
+    path: 'evidence.enabled',
+    type: 'bool',
+    description: 'serve evidence with its audit log, run retention',
+  },
+  ...EVIDENCE_ENV,
   ...API_ENV,
   ...INGEST_ENV,
   ...WRITER_ENV,

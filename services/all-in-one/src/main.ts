@@ -28,6 +28,9 @@ try {
       'Hai Phong green-transition monitor is running (embedded mode)',
       `  MQTT broker (devices)   ${app.mqttUrl}   topics hpg/v1/devices/{deviceId}/{message}`,
       `  HTTP API                ${api}`,
+      config.auth.enabled
+        ? `  sign in                 POST ${api}/api/v1/auth/login {"username":"admin","password":"hpg-demo"} → Bearer token (users: ${config.auth.usersFile})`
+        : '  sign in                 OFF (HPG_AUTH_ENABLED=false): every request is an administrator',
       `  latest readings         ${api}/api/v1/readings?order=desc&limit=20`,
       `  one locality            ${api}/api/v1/readings?localityId=tan-minh&order=desc&limit=20`,
       `  refusals by reason      ${api}/api/v1/refusals/summary`,

@@ -307,6 +307,7 @@ describe('station drop directory in the all-in-one', () => {
         api: { port: 0 },
         store: { path: join(dir, 'store.sqlite') },
         simulator: { enabled: false },
+        auth: { enabled: false },
         alerts: { enabled: false },
         log: { level: 'silent' },
         stationFiles: { enabled: true, dropDir: join(dir, 'drop'), stableMs: 100, scanIntervalMs: 50 },

@@ -3,6 +3,7 @@
  *   HPG_INFLUX_URL=http://host:8086 HPG_INFLUX_DATABASE=hpg HPG_REGISTRY=… node services/api/src/main.ts
  */
 import { readFileSync } from 'node:fs';
+import { AuthConfigSchema, startAuth } from '@hpg/auth';
 import { createLogger, createMetrics, exitOnSignals, Lifecycle, loadConfig } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
 import { loadRegulatory } from '@hpg/reports';
@@ -18,6 +19,7 @@ const Schema = z.object({
   registryFile: z.string().min(1),
   regulatoryDir: z.string().min(1).default('config/regulatory'),
   api: ApiConfigSchema.prefault({}),
+  auth: AuthConfigSchema.extend({ usersFile: z.string().min(1).default('config/users.demo.json') }).prefault({}),
   influx: InfluxConfigSchema,
 });
 
@@ -30,6 +32,14 @@ try {
       HPG_LOG_LEVEL: { path: 'log.level', type: 'string', description: 'log level' },
       HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
       HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
+      HPG_AUTH_ENABLED: {
+        path: 'auth.enabled',
+        type: 'bool',
+        description: 'sign-in required (never off in production)',
+      },
+      HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users file' },
+      HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie' },
+      HPG_SESSION_TTL_HOURS: { path: 'auth.sessionTtlHours', type: 'number', description: 'session lifetime, hours' },
       ...API_ENV,
       ...INFLUX_ENV,
     },
@@ -46,8 +56,17 @@ try {
   const registry = Registry.from(JSON.parse(readFileSync(config.registryFile, 'utf8')));
   const store = await openInfluxStore({ ...toInfluxOptions(config.influx), createDatabase: false });
   const regulatory = loadRegulatory(config.regulatoryDir);
+  const auth = startAuth(config.auth, () => registry, process.env, logger);
   const api = await startApi(
-    { store, registry: () => registry, metrics: createMetrics(), logger, health: [], regulatory },
+    {
+      store,
+      registry: () => registry,
+      metrics: createMetrics(),
+      logger,
+      health: [],
+      regulatory,
+      ...(auth === undefined ? {} : { auth }),
+    },
     config.api,
   );
   lifecycle.onShutdown('api', () => api.close());

@@ -2,12 +2,14 @@
  * HTTP API: health that checks its dependencies, Prometheus metrics, readings by device / site /
  * locality / time range, detections, and the refusals with their reasons.
  */
+
+import { installSignIn, type Principal, principalOf, type SignIn } from '@hpg/auth';
 import { metricsByMeasurement, REFUSAL_REASONS } from '@hpg/contracts';
 import { type Logger, type Registry as MetricsRegistry, type OpsCheck, runCheck } from '@hpg/platform';
 import type { Store } from '@hpg/ports';
 import type { Registry } from '@hpg/registry';
 import type { Regulatory, ReportDeps } from '@hpg/reports';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ApiConfig } from './config.ts';
 import { indicatorReport, MonthQuerySchema, PointsQuerySchema, WastewaterQuerySchema } from './indicators.ts';
@@ -34,6 +36,11 @@ export interface ApiDeps {
   /** The police's outcomes of dumping alerts (where the alert store is reachable). */
   readonly dumpingOutcomes?: ReportDeps['dumpingOutcomes'];
   readonly now?: () => number;
+  /**
+   * Sign-in and access control. Absent: development and tests only — every request runs as an
+   * administrator of the whole city (production mains refuse that).
+   */
+  readonly auth?: SignIn;
   /** More routes on the same server (the alert inbox in the all-in-one). */
   readonly routes?: (app: FastifyInstance) => void;
 }
@@ -58,7 +65,20 @@ function badRequest(reply: FastifyReply, error: z.ZodError) {
 export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   const now = deps.now ?? Date.now;
   // maxParamLength: signed action links carry their token in the path.
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, maxParamLength: 2048 });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 2048 } });
+  installSignIn(app, deps.registry, deps.auth);
+  /** The caller (routes with a permission always have one). */
+  const who = (req: FastifyRequest): Principal => principalOf(req) as Principal;
+  const outOfScope = (reply: FastifyReply, what: string) =>
+    reply
+      .code(403)
+      .send({ error: { code: 'out_of_scope', message: `${what} is outside your locality (ngoài địa bàn)` } });
+  const everywhere = (p: Principal) => deps.registry().data.localities.every((l) => p.scope.has(l.id));
+  /** A device's or site's locality, for scope checks; undefined when unknown. */
+  const localityOfDevice = (id: string) => {
+    const d = deps.registry().data.devices.find((x) => x.id === id);
+    return d === undefined ? undefined : deps.registry().site(d.siteId)?.localityId;
+  };
   const clampLimit = (l: number | undefined) => Math.min(l ?? 1000, config.maxLimit);
 
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
@@ -69,7 +89,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     void reply.code(status).send({ error: { code: status === 500 ? 'internal' : 'bad_request', message } });
   });
 
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', { config: { auth: { public: true } } }, async (_req, reply) => {
     const checks = await Promise.all(
       [{ name: 'store', check: () => deps.store.health() }, ...deps.health].map(runCheck),
     );
@@ -77,12 +97,12 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { config: { auth: { permission: 'ops:read', loopbackOpen: true } } }, async (_req, reply) => {
     const body = await deps.metrics.metrics();
     return reply.header('content-type', deps.metrics.contentType).send(body);
   });
 
-  app.get('/api/v1/readings', async (req, reply) => {
+  app.get('/api/v1/readings', { config: { auth: { permission: 'readings:read' } } }, async (req, reply) => {
     const q = ReadingsQuerySchema.safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
     const { from, to } = window(q.data, now());
@@ -92,10 +112,22 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
         .code(404)
         .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
     }
+    const p = who(req);
+    if (q.data.localityId !== undefined && !p.scope.has(q.data.localityId)) return outOfScope(reply, 'this locality');
+    if (q.data.deviceId !== undefined && !p.scope.has(localityOfDevice(q.data.deviceId) ?? '')) {
+      return outOfScope(reply, 'this device');
+    }
+    if (q.data.siteId !== undefined && !p.scope.has(registry.site(q.data.siteId)?.localityId ?? '')) {
+      return outOfScope(reply, 'this site');
+    }
+    // Without a scope in the query, a user limited to part of the city gets that part.
+    const limitToScope =
+      q.data.deviceId === undefined && q.data.siteId === undefined && q.data.localityId === undefined && !everywhere(p);
     const readings = await deps.store.queryReadings({
       ...(q.data.deviceId !== undefined && { deviceId: q.data.deviceId }),
       ...(q.data.siteId !== undefined && { siteId: q.data.siteId }),
       ...(q.data.localityId !== undefined && { localityIds: registry.localityScope(q.data.localityId) }),
+      ...(limitToScope && { localityIds: [...p.scope] }),
       ...(q.data.measurement !== undefined && { measurement: q.data.measurement }),
       from,
       to,
@@ -105,13 +137,20 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     return { from, to, count: readings.length, units: unitsTable(), readings };
   });
 
-  app.get('/api/v1/detections', async (req, reply) => {
+  app.get('/api/v1/detections', { config: { auth: { permission: 'detections:read' } } }, async (req, reply) => {
     const q = DetectionsQuerySchema.safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
     const { from, to } = window(q.data, now());
+    const p = who(req);
+    if (q.data.localityId !== undefined && !p.scope.has(q.data.localityId)) return outOfScope(reply, 'this locality');
+    if (q.data.deviceId !== undefined && !p.scope.has(localityOfDevice(q.data.deviceId) ?? '')) {
+      return outOfScope(reply, 'this device');
+    }
+    const limitToScope = q.data.deviceId === undefined && q.data.localityId === undefined && !everywhere(p);
     const detections = await deps.store.queryDetections({
       ...(q.data.deviceId !== undefined && { deviceId: q.data.deviceId }),
       ...(q.data.localityId !== undefined && { localityIds: deps.registry().localityScope(q.data.localityId) }),
+      ...(limitToScope && { localityIds: [...p.scope] }),
       from,
       to,
       limit: clampLimit(q.data.limit),
@@ -119,7 +158,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     return { from, to, count: detections.length, detections };
   });
 
-  app.get('/api/v1/refusals', async (req, reply) => {
+  app.get('/api/v1/refusals', { config: { auth: { permission: 'refusals:read' } } }, async (req, reply) => {
     const q = RefusalsQuerySchema.safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
     const { from, to } = window(q.data, now());
@@ -133,7 +172,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     return { from, to, count: refusals.length, refusals };
   });
 
-  app.get('/api/v1/refusals/summary', async (req, reply) => {
+  app.get('/api/v1/refusals/summary', { config: { auth: { permission: 'refusals:read' } } }, async (req, reply) => {
     const q = SummaryQuerySchema.safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
     const { from, to } = window(q.data, now());
@@ -152,8 +191,11 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     schema: z.ZodType<Q>,
     compute: (d: ReportDeps, q: Q) => Promise<object>,
   ) =>
-    app.get(path, async (req, reply) => {
-      const q = schema.safeParse(req.query);
+    app.get(path, { config: { auth: { permission: 'indicators:read' } } }, async (req, reply) => {
+      const p = who(req);
+      // Without a locality, a user's own (the city for city users).
+      const raw = req.query as Record<string, unknown>;
+      const q = schema.safeParse(raw.localityId === undefined ? { ...raw, localityId: p.localityId } : raw);
       if (!q.success) return badRequest(reply, q.error);
       const registry = deps.registry();
       if (registry.locality(q.data.localityId) === undefined) {
@@ -161,6 +203,7 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
           .code(404)
           .send({ error: { code: 'unknown_locality', message: `no locality "${q.data.localityId}"` } });
       }
+      if (!p.scope.has(q.data.localityId)) return outOfScope(reply, 'this locality');
       if (deps.regulatory === undefined) {
         return reply
           .code(503)
@@ -179,9 +222,10 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   for (const kind of ['solar', 'ev', 'dumping', 'energy'] as const) {
     indicatorRoute(`/api/v1/indicators/${kind}`, MonthQuerySchema, (d, q) => indicatorReport(d, kind, q));
   }
-  app.get('/api/v1/indicators/points', async (req, reply) => {
+  app.get('/api/v1/indicators/points', { config: { auth: { permission: 'indicators:read' } } }, async (req, reply) => {
     const q = PointsQuerySchema.safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
+    const p = who(req);
     const { indicator, scopeId, period, ...range } = q.data;
     const points = await deps.store.queryIndicators({
       ...range,
@@ -189,16 +233,27 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
       ...(scopeId === undefined ? {} : { scopeIds: scopeId }),
       ...(period === undefined ? {} : { period }),
     });
-    return { points };
+    // Points of localities and sites outside the caller's scope are left out.
+    return { points: points.filter((x) => p.scope.has(x.localityId)) };
   });
 
-  app.get('/api/v1/localities', async () => ({ localities: deps.registry().data.localities }));
-  app.get('/api/v1/sites', async () => ({ sites: deps.registry().data.sites }));
+  const registryRead = { config: { auth: { permission: 'registry:read' as const } } };
+  app.get('/api/v1/localities', registryRead, async () => ({ localities: deps.registry().data.localities }));
+  app.get('/api/v1/sites', registryRead, async (req) => {
+    const p = who(req);
+    return { sites: deps.registry().data.sites.filter((x) => p.scope.has(x.localityId)) };
+  });
   // Credentials never leave the registry.
-  app.get('/api/v1/devices', async () => ({
-    devices: deps.registry().data.devices.map(({ credentials: _c, ...d }) => d),
-  }));
-  app.get('/api/v1/units', async () => ({ units: unitsTable() }));
+  app.get('/api/v1/devices', registryRead, async (req) => {
+    const p = who(req);
+    return {
+      devices: deps
+        .registry()
+        .data.devices.filter((d) => p.scope.has(localityOfDevice(d.id) ?? ''))
+        .map(({ credentials: _c, ...d }) => d),
+    };
+  });
+  app.get('/api/v1/units', registryRead, async () => ({ units: unitsTable() }));
 
   deps.routes?.(app);
   await app.listen({ host: config.host, port: config.port });
