@@ -2,7 +2,10 @@
 # Mosquitto 2.x from Debian's `mosquitto` package, run as a private instance with a generated
 # config. The system broker (/etc/mosquitto, port 1883) is never touched.
 #
-#   mosquitto.sh install | start | stop | status
+#   mosquitto.sh install | start | stop | status | reload
+#
+# reload: SIGHUP, Mosquitto rereads its password and ACL files (2.0.11 also closes the connections
+# whose password changed).
 #
 # Env (defaults in brackets):
 #   HPG_MOSQUITTO_PORT [11883]            MQTT listener on 127.0.0.1
@@ -139,6 +142,12 @@ cmd_start() {
 
 cmd_stop() { stop_instance "$PIDFILE" "$CONFIG"; }
 
+cmd_reload() {
+  pid_running "$PIDFILE" "$CONFIG" || die "not running (data dir $DATA_DIR)"
+  kill -HUP "$(<"$PIDFILE")"
+  log "sent SIGHUP to pid $(<"$PIDFILE"): password and ACL files reread"
+}
+
 cmd_status() {
   print_status mosquitto "$PIDFILE" "$CONFIG" mqtt_healthy "$URL (data $DATA_DIR)"
 }
@@ -148,5 +157,6 @@ case ${1:-} in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  reload) cmd_reload ;;
   *) usage ;;
 esac

@@ -1,3 +1,4 @@
+export * from './broker-acl.ts';
 export * from './config.ts';
 export * from './frigate/index.ts';
 export * from './ingest.ts';
