@@ -1,0 +1,11 @@
+export { CITY_OVERVIEW_UID, cityOverview } from './city-overview.ts';
+export { INFLUX, type InfluxQlTarget, isInfluxQlTarget, PROMETHEUS } from './datasources.ts';
+export { DUMPING_UID, dumping } from './dumping.ts';
+export { ENERGY_SOLAR_UID, energySolar } from './energy-solar.ts';
+export { EV_CHARGING_UID, evCharging } from './ev-charging.ts';
+export { DASHBOARDS_DIR, differences, generate } from './generate.ts';
+export { INDICATORS, type IndicatorName } from './indicators.ts';
+export { PIPELINE_UID, pipeline } from './pipeline.ts';
+export { allPanels, DASHBOARDS, type Rendered, renderAll, toJson } from './render.ts';
+export { CITY_ID } from './variables.ts';
+export { WASTEWATER_UID, wastewater } from './wastewater.ts';
