@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { reading, T0 } from '@hpg/ports/testing';
 import { openInfluxStore } from '@hpg/store-influx';
 import { describe, expect, inject, it } from 'vitest';
-import { writeFleetRegistry } from '../e2e/fleet-fixture.ts';
+import { USER_PASSWORD, writeFleetRegistry, writeFleetUsers } from '../e2e/fleet-fixture.ts';
 import { freePort, ROOT } from '../engines/engines.ts';
 import { isolation } from './stack.ts';
 
@@ -30,13 +30,14 @@ describeWithInflux('API process on InfluxDB', () => {
       reading({ deviceId: 'ww-e2e-01', siteId: 'wwtp-vinh-am', localityId: 'vinh-am', ts: T0 + 60_000 }),
     ]);
     await store.close();
-    const { file } = await writeFleetRegistry();
+    const { dir, file } = await writeFleetRegistry();
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'services/api/src/main.ts')], {
       cwd: ROOT,
       env: {
         ...process.env,
         HPG_REGISTRY: file,
+        HPG_USERS_FILE: await writeFleetUsers(dir),
         HPG_INFLUX_URL: url,
         HPG_INFLUX_DATABASE: database,
         HPG_API_PORT: String(port),
@@ -57,11 +58,22 @@ describeWithInflux('API process on InfluxDB', () => {
       const health = (await (await fetch(`${api}/healthz`)).json()) as { checks: { name: string; ok: boolean }[] };
       expect(health.checks).toContainEqual(expect.objectContaining({ name: 'store', ok: true }));
       const range = `from=${T0 - 1}&to=${T0 + 3_600_000}`;
-      const city = (await (await fetch(`${api}/api/v1/readings?localityId=hai-phong&${range}`)).json()) as {
+      expect((await fetch(`${api}/api/v1/readings?localityId=hai-phong&${range}`)).status).toBe(401);
+      const login = await fetch(`${api}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'mt-city', password: USER_PASSWORD('mt-city') }),
+      });
+      const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+      const city = (await (
+        await fetch(`${api}/api/v1/readings?localityId=hai-phong&${range}`, { headers })
+      ).json()) as {
         count: number;
       };
       expect(city.count).toBe(2);
-      const tanMinh = (await (await fetch(`${api}/api/v1/readings?localityId=tan-minh&${range}`)).json()) as {
+      const tanMinh = (await (
+        await fetch(`${api}/api/v1/readings?localityId=tan-minh&${range}`, { headers })
+      ).json()) as {
         readings: { deviceId: string; values: Record<string, number> }[];
       };
       expect(tanMinh.readings).toEqual([
