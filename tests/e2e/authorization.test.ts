@@ -20,7 +20,15 @@ type Loc = (typeof LOCALITIES)[number];
 
 /** What each role may reach, from the issue: personal images for police and admin only, raw input for admin only. */
 const MAY: Record<Role, Record<string, boolean>> = {
-  admin: { readings: true, detections: true, refusals: true, indicators: true, alerts: true, dumpingAlert: true },
+  admin: {
+    readings: true,
+    detections: true,
+    refusals: true,
+    indicators: true,
+    alerts: true,
+    dumpingAlert: true,
+    exports: true,
+  },
   environment: {
     readings: true,
     detections: false,
@@ -28,9 +36,26 @@ const MAY: Record<Role, Record<string, boolean>> = {
     indicators: true,
     alerts: true,
     dumpingAlert: false,
+    exports: true,
   },
-  police: { readings: false, detections: true, refusals: false, indicators: true, alerts: true, dumpingAlert: true },
-  viewer: { readings: true, detections: false, refusals: false, indicators: true, alerts: false, dumpingAlert: false },
+  police: {
+    readings: false,
+    detections: true,
+    refusals: false,
+    indicators: true,
+    alerts: true,
+    dumpingAlert: true,
+    exports: false,
+  },
+  viewer: {
+    readings: true,
+    detections: false,
+    refusals: false,
+    indicators: true,
+    alerts: false,
+    dumpingAlert: false,
+    exports: true,
+  },
 };
 /** Localities each user's scope covers: their own and those under it. */
 const SCOPE: Record<UserId, readonly Loc[]> = {
@@ -151,11 +176,22 @@ describe('authorization matrix: role × endpoint × locality', () => {
     const d = new Date(Date.now() + 7 * 3_600_000);
     return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
   })();
+  /** A closed month: its export is kept once made, so the listing shows it. */
+  const lastMonth = (() => {
+    const d = new Date(Date.now() + 7 * 3_600_000);
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() - 1);
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  })();
   const range = `from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`;
 
   const cells = FLEET_USERS.flatMap((u) =>
     LOCALITIES.flatMap((loc) =>
-      (['readings', 'detections', 'indicators', 'alerts'] as const).map((endpoint) => ({ u, loc, endpoint })),
+      (['readings', 'detections', 'indicators', 'alerts', 'exports'] as const).map((endpoint) => ({
+        u,
+        loc,
+        endpoint,
+      })),
     ),
   );
 
@@ -165,6 +201,7 @@ describe('authorization matrix: role × endpoint × locality', () => {
       detections: `/api/v1/detections?localityId=${loc}&${range}`,
       indicators: `/api/v1/indicators/solar?month=${month}&localityId=${loc}`,
       alerts: `/api/v1/alerts?localityId=${loc}`,
+      exports: `/api/v1/exports/${loc}/${lastMonth}.json`,
     }[endpoint];
     const allowed = MAY[u.role][endpoint] === true && SCOPE[u.id].includes(loc);
     const res = await get(u.id, path);
@@ -173,6 +210,20 @@ describe('authorization matrix: role × endpoint × locality', () => {
       return;
     }
     expect(res.status).toBe(200);
+    if (endpoint === 'exports') {
+      expect(res.headers.get('content-disposition')).toContain(`${loc}_${lastMonth}.json`);
+      // Downloaded once its month is made: listed to those who may see the locality, and to no one else.
+      for (const other of FLEET_USERS) {
+        const list = (await get(other.id, `/api/v1/exports?localityId=${loc}`)).body as {
+          exports?: { locality: string; period: string }[];
+        };
+        const sees = MAY[other.role].exports === true && SCOPE[other.id].includes(loc);
+        for (const e of list.exports ?? []) expect(SCOPE[other.id]).toContain(e.locality);
+        if (sees) expect(list.exports).toContainEqual(expect.objectContaining({ locality: loc, period: lastMonth }));
+        else expect(list.exports ?? []).toEqual([]);
+      }
+      return;
+    }
     // Nothing from outside the caller's localities in what is allowed.
     const body = res.body as Record<string, { localityId: string }[] | undefined>;
     const items = body.readings ?? body.detections ?? body.alerts ?? [];

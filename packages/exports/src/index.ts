@@ -5,6 +5,7 @@ export * from './exporter.ts';
 export * from './files.ts';
 export * from './labels.ts';
 export * from './model.ts';
+export * from './outcomes.ts';
 export * from './period.ts';
 export * from './render.ts';
 export * from './routes.ts';

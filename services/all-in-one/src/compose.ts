@@ -20,6 +20,7 @@ import {
 import { type Api, startApi } from '@hpg/api';
 import { startAuth } from '@hpg/auth';
 import { MemoryBus } from '@hpg/bus-memory';
+import { Exporter, ExportScheduler } from '@hpg/exports';
 import { IndicatorService } from '@hpg/indicator-service';
 import { createIngest, createStationFileWatcher, limitsOf, startFrigateServices } from '@hpg/ingest';
 import { startEmbeddedBroker } from '@hpg/mqtt-embedded';
@@ -225,6 +226,21 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
       : undefined;
     if (ocpp !== undefined) started.push(() => ocpp.close());
 
+    const exporter = config.exports.enabled
+      ? new Exporter(
+          {
+            store,
+            registry: currentRegistry,
+            regulatory,
+            logger: logger.child({ service: 'exports' }),
+            ...(alerts === undefined ? {} : { dumpingOutcomes }),
+          },
+          {
+            dir: resolve(config.exports.dir ?? join(dirname(storePath), 'exports')),
+            averaging: config.indicators.averaging,
+          },
+        )
+      : undefined;
     const auth = startAuth(config.auth, currentRegistry, process.env, logger.child({ service: 'auth' }));
     const api: Api = await startApi(
       {
@@ -235,6 +251,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
         regulatory,
         ...(auth === undefined ? {} : { auth }),
         ...(alerts === undefined ? {} : { dumpingOutcomes }),
+        ...(exporter === undefined ? {} : { exporter: () => exporter }),
         ...(alerts === undefined && evidence === undefined
           ? {}
           : {
@@ -261,6 +278,12 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     );
     started.push(() => api.close());
     const mqttUrl = `mqtt://${config.mqtt.host}:${broker.port}`;
+    const exportScheduler =
+      exporter === undefined
+        ? undefined
+        : new ExportScheduler({ exporter, logger: logger.child({ service: 'exports' }) }, config.exports);
+    exportScheduler?.start();
+    if (exportScheduler !== undefined) started.push(() => exportScheduler.stop());
 
     const simulator = config.simulator.enabled
       ? createSimulator(
@@ -280,6 +303,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
 
     // Shutdown: producers first, then drain, then close what holds data.
     if (simulator !== undefined) lifecycle.onShutdown('simulator', () => simulator.stop());
+    if (exportScheduler !== undefined) lifecycle.onShutdown('exports: scheduler', () => exportScheduler.stop());
     lifecycle.onShutdown('ingest: stop taking device messages', () => ingest.stop());
     if (ocpp !== undefined) lifecycle.onShutdown('ocpp: stop taking calls', () => ocpp.close());
     if (stationFiles !== undefined) lifecycle.onShutdown('station files: stop taking files', () => stationFiles.stop());

@@ -6,6 +6,7 @@
 import { ALERTS_ENV, AlertServiceConfigSchema, EVIDENCE_ENV, EvidenceConfigSchema } from '@hpg/alert-service';
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
 import { AuthConfigSchema } from '@hpg/auth';
+import { EXPORTS_ENV, ExportsConfigSchema } from '@hpg/exports';
 import { INDICATORS_ENV, IndicatorServiceConfigSchema } from '@hpg/indicator-service';
 import {
   FRIGATE_SERVICES_ENV,
@@ -77,6 +78,12 @@ export const AllInOneConfigSchema = z.object({
    * beside the store file.
    */
   evidence: EvidenceConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
+  /**
+   * Monthly and yearly exports: kept in `dir` (default `exports/` beside the store file), served at
+   * /api/v1/exports, and produced on schedule (from the 1st, the previous month; in early December,
+   * the year so far; in January, the previous year).
+   */
+  exports: ExportsConfigSchema.extend({ enabled: z.boolean().default(true) }).prefault({}),
   simulator: z
     .object({
       enabled: z.boolean().default(true),
@@ -111,6 +118,8 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
   HPG_INDICATORS_ENABLED: { path: 'indicators.enabled', type: 'bool', description: 'run the indicator service' },
   ...INDICATORS_ENV,
+  HPG_EXPORTS_ENABLED: { path: 'exports.enabled', type: 'bool', description: 'scheduled exports and their routes' },
+  ...EXPORTS_ENV,
   HPG_ALERTS_ENABLED: { path: 'alerts.enabled', type: 'bool', description: 'run the alert service' },
   ...ALERTS_ENV,
   HPG_BUS_PARTITIONS: { path: 'bus.partitions', type: 'int', description: 'partitions per bus topic' },

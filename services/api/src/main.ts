@@ -1,9 +1,14 @@
 /**
- * The API as its own process, for production: readings, detections and refusals from InfluxDB.
+ * The API as its own process, for production: readings, detections, refusals and indicators from
+ * InfluxDB; the monthly and yearly exports (kept in HPG_EXPORTS_DIR, produced on schedule unless
+ * HPG_EXPORTS_ENABLED=false — run it in one API replica only; the police's outcomes from the alert
+ * store at HPG_ALERT_STORE_PATH when it is on this host).
  *   HPG_INFLUX_URL=http://host:8086 HPG_INFLUX_DATABASE=hpg HPG_REGISTRY=… node services/api/src/main.ts
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AuthConfigSchema, startAuth } from '@hpg/auth';
+import { alertOutcomesFile, EXPORTS_ENV, Exporter, ExportScheduler, ExportsConfigSchema } from '@hpg/exports';
 import { createLogger, createMetrics, exitOnSignals, Lifecycle, loadConfig } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
 import { loadRegulatory } from '@hpg/reports';
@@ -21,6 +26,11 @@ const Schema = z.object({
   api: ApiConfigSchema.prefault({}),
   auth: AuthConfigSchema.extend({ usersFile: z.string().min(1).default('config/users.demo.json') }).prefault({}),
   influx: InfluxConfigSchema,
+  exports: ExportsConfigSchema.extend({
+    enabled: z.boolean().default(true),
+    averaging: z.enum(['hour', 'day']).default('hour'),
+    alertStorePath: z.string().min(1).optional(),
+  }).prefault({}),
 });
 
 let config: z.infer<typeof Schema>;
@@ -40,6 +50,18 @@ try {
       HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users file' },
       HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie' },
       HPG_SESSION_TTL_HOURS: { path: 'auth.sessionTtlHours', type: 'number', description: 'session lifetime, hours' },
+      HPG_EXPORTS_ENABLED: { path: 'exports.enabled', type: 'bool', description: 'scheduled exports' },
+      HPG_INDICATORS_AVERAGING: {
+        path: 'exports.averaging',
+        type: 'string',
+        description: 'hour | day (as the indicator service)',
+      },
+      HPG_ALERT_STORE_PATH: {
+        path: 'exports.alertStorePath',
+        type: 'string',
+        description: 'alert store, for dumping outcomes',
+      },
+      ...EXPORTS_ENV,
       ...API_ENV,
       ...INFLUX_ENV,
     },
@@ -57,6 +79,18 @@ try {
   const store = await openInfluxStore({ ...toInfluxOptions(config.influx), createDatabase: false });
   const regulatory = loadRegulatory(config.regulatoryDir);
   const auth = startAuth(config.auth, () => registry, process.env, logger);
+  const alerts = alertOutcomesFile(config.exports.alertStorePath && resolve(config.exports.alertStorePath));
+  lifecycle.onShutdown('alert store', async () => alerts.close());
+  const exporter = new Exporter(
+    {
+      store,
+      registry: () => registry,
+      regulatory,
+      logger: logger.child({ service: 'exports' }),
+      ...(alerts.outcomes === undefined ? {} : { dumpingOutcomes: alerts.outcomes }),
+    },
+    { dir: resolve(config.exports.dir ?? 'var/exports'), averaging: config.exports.averaging },
+  );
   const api = await startApi(
     {
       store,
@@ -66,10 +100,17 @@ try {
       health: [],
       regulatory,
       ...(auth === undefined ? {} : { auth }),
+      ...(alerts.outcomes === undefined ? {} : { dumpingOutcomes: alerts.outcomes }),
+      exporter: () => exporter,
     },
     config.api,
   );
   lifecycle.onShutdown('api', () => api.close());
+  if (config.exports.enabled) {
+    const scheduler = new ExportScheduler({ exporter, logger: logger.child({ service: 'exports' }) }, config.exports);
+    scheduler.start();
+    lifecycle.onShutdownFirst('exports: scheduler', () => scheduler.stop());
+  }
   lifecycle.onShutdown('store', () => store.close());
   exitOnSignals(lifecycle, logger, () => logger.flush());
   logger.info({ url: api.url }, 'started');

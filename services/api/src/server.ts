@@ -5,6 +5,7 @@
 
 import { installSignIn, type Principal, principalOf, type SignIn } from '@hpg/auth';
 import { metricsByMeasurement, REFUSAL_REASONS } from '@hpg/contracts';
+import { type Exporter, registerExportRoutes } from '@hpg/exports';
 import { type Logger, type Registry as MetricsRegistry, type OpsCheck, runCheck } from '@hpg/platform';
 import type { Store } from '@hpg/ports';
 import type { Registry } from '@hpg/registry';
@@ -41,6 +42,8 @@ export interface ApiDeps {
    * administrator of the whole city (production mains refuse that).
    */
   readonly auth?: SignIn;
+  /** Monthly and yearly exports: listed and downloaded under /api/v1/exports, within the caller's scope. */
+  readonly exporter?: () => Exporter;
   /** More routes on the same server (the alert inbox in the all-in-one). */
   readonly routes?: (app: FastifyInstance) => void;
 }
@@ -255,6 +258,9 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   });
   app.get('/api/v1/units', registryRead, async () => ({ units: unitsTable() }));
 
+  const exporter = deps.exporter;
+  if (exporter !== undefined)
+    registerExportRoutes(app, { exporter, scopeOf: (req) => who(req as FastifyRequest).scope });
   deps.routes?.(app);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
