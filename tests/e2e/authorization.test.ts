@@ -4,14 +4,22 @@
  * from the issue's rules, not from the code's policy; a cell that answers differently fails, and
  * every answer that is allowed is checked for records from outside the caller's localities.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AllInOne, AllInOneConfigSchema, startAllInOne } from '@hpg/all-in-one';
 import { createLogger } from '@hpg/platform';
 import { eventually } from '@hpg/ports/testing';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICES, FLEET_USERS, PASSWORD, USER_PASSWORD, writeFleetRegistry, writeFleetUsers } from './fleet-fixture.ts';
+import {
+  DEVICES,
+  FLEET_USERS,
+  PASSWORD,
+  USER_PASSWORD,
+  writeFleetAlertRules,
+  writeFleetRegistry,
+  writeFleetUsers,
+} from './fleet-fixture.ts';
 
 type UserId = (typeof FLEET_USERS)[number]['id'];
 type Role = (typeof FLEET_USERS)[number]['role'];
@@ -77,24 +85,6 @@ describe('authorization matrix: role × endpoint × locality', () => {
     const fleet = await writeFleetRegistry();
     dir = fleet.dir;
     const usersFile = await writeFleetUsers(dir);
-    writeFileSync(
-      join(dir, 'rules.json'),
-      JSON.stringify({
-        version: 1,
-        localities: [
-          {
-            localityId: 'hai-phong',
-            dumping: { labels: ['waste'], minScore: 0.5, dedupeWindowMinutes: 60 },
-            contacts: {
-              police: {
-                escalateAfterMinutes: 30,
-                chain: [{ id: 'ca-vinh-am', name: 'CA', reach: { email: 'ca@example.org' } }],
-              },
-            },
-          },
-        ],
-      }),
-    );
     app = await startAllInOne(
       AllInOneConfigSchema.parse({
         registryFile: fleet.file,
@@ -104,7 +94,7 @@ describe('authorization matrix: role × endpoint × locality', () => {
         simulator: { enabled: false },
         indicators: { enabled: false },
         auth: { enabled: true, usersFile },
-        alerts: { rulesFile: join(dir, 'rules.json'), tickMs: 200 },
+        alerts: { rulesFile: writeFleetAlertRules(dir), tickMs: 200 },
         log: { level: 'silent' },
       }),
       createLogger({ name: 'authz', level: 'silent' }),

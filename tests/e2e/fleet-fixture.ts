@@ -127,3 +127,27 @@ export async function writeFleetUsers(dir: string): Promise<string> {
   writeFileSync(file, JSON.stringify({ version: 1, users }));
   return file;
 }
+
+/** Alert rules for the fleet registry: dumping in Vĩnh Am to its police by email (no real mail goes out in tests). */
+export function writeFleetAlertRules(dir: string): string {
+  const file = join(dir, 'rules.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      localities: [
+        {
+          localityId: 'hai-phong',
+          dumping: { labels: ['waste'], minScore: 0.5, dedupeWindowMinutes: 60 },
+          contacts: {
+            police: {
+              escalateAfterMinutes: 30,
+              chain: [{ id: 'ca-vinh-am', name: 'CA', reach: { email: 'ca@example.org' } }],
+            },
+          },
+        },
+      ],
+    }),
+  );
+  return file;
+}

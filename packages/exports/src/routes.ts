@@ -13,6 +13,8 @@
  *
  * The app is typed by the little of Fastify used here, so this package needs no web framework.
  */
+
+import { z } from 'zod';
 import { ExportError } from './build.ts';
 import type { Exporter } from './exporter.ts';
 import { displayFileName } from './labels.ts';
@@ -65,18 +67,32 @@ export function contentDisposition(asciiName: string, displayName: string): stri
 
 const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
 
+/** Query of the listing (the API's OpenAPI document is generated from these schemas). */
+export const ExportListQuerySchema = z
+  .object({
+    localityId: z.string().min(1).max(128).optional(),
+    period: z
+      .string()
+      .regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'YYYY-MM or YYYY')
+      .optional(),
+    format: z.enum(FORMATS).optional(),
+  })
+  .strict();
+
+/** Query of a download. */
+export const ExportDownloadQuerySchema = z.object({ lang: z.enum(LANGS).default('vi') }).strict();
+
+const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
 export function registerExportRoutes(app: RouteHost, deps: ExportRoutesDeps): void {
   const options = deps.routeOptions ?? EXPORT_ROUTE_OPTIONS;
   const get = (path: string, handler: RouteHandler) => app.get(path, options, handler);
   const visible = (req: RouteRequest, localityId: string) => deps.scopeOf?.(req)?.has(localityId) ?? true;
 
   get('/api/v1/exports', async (req, reply) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const localityId = str(q.localityId);
-    const period = str(q.period);
-    const format = str(q.format);
-    if (format !== undefined && !FORMATS.includes(format as Format))
-      return fail(reply, 400, 'invalid_query', `format must be one of ${FORMATS.join(', ')}`);
+    const q = ExportListQuerySchema.safeParse(req.query ?? {});
+    if (!q.success) return fail(reply, 400, 'invalid_query', issues(q.error));
+    const { localityId, period, format } = q.data;
     const files = (await deps.exporter().list()).filter(
       (f) =>
         visible(req, f.locality) &&
@@ -95,18 +111,18 @@ export function registerExportRoutes(app: RouteHost, deps: ExportRoutesDeps): vo
 
   get('/api/v1/exports/:locality/:file', async (req, reply) => {
     const params = req.params as Record<string, unknown>;
-    const q = (req.query ?? {}) as Record<string, unknown>;
+    const q = ExportDownloadQuerySchema.safeParse(req.query ?? {});
+    if (!q.success) return fail(reply, 400, 'invalid_query', issues(q.error));
     const localityId = str(params.locality) ?? '';
     const file = str(params.file) ?? '';
     const dot = file.lastIndexOf('.');
     const period = parsePeriod(file.slice(0, dot));
     const format = file.slice(dot + 1) as Format;
-    const lang = (str(q.lang) ?? 'vi') as Lang;
+    const lang: Lang = q.data.lang;
     if (dot <= 0 || period === undefined)
       return fail(reply, 400, 'invalid_period', 'the file must be <YYYY-MM>.<format> or <YYYY>.<format>');
     if (!FORMATS.includes(format))
       return fail(reply, 404, 'unknown_format', `format must be one of ${FORMATS.join(', ')}`);
-    if (!LANGS.includes(lang)) return fail(reply, 400, 'invalid_query', 'lang must be vi or en');
     const exporter = deps.exporter();
     const locality = exporter.registry().locality(localityId);
     if (locality === undefined) return fail(reply, 404, 'unknown_locality', `no locality "${localityId}"`);

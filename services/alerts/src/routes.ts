@@ -17,7 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AlertService } from './service.ts';
 
-const ListQuerySchema = z
+export const AlertListQuerySchema = z
   .object({
     localityId: z.string().min(1).default('hai-phong'),
     status: z
@@ -30,7 +30,7 @@ const ListQuerySchema = z
   })
   .strict();
 
-const ActionBodySchema = z
+export const AlertActionBodySchema = z
   .object({
     action: z.enum(ACTIONS),
     note: z.string().max(2_000).nullable().optional(),
@@ -133,7 +133,7 @@ function alertRoutes(
   app.get('/api/v1/alerts', { config: { auth: { permission: 'alerts:read' } } }, async (req, reply) => {
     const p = who(req);
     const raw = req.query as Record<string, unknown>;
-    const q = ListQuerySchema.safeParse(raw.localityId === undefined ? { ...raw, localityId: p.localityId } : raw);
+    const q = AlertListQuerySchema.safeParse(raw.localityId === undefined ? { ...raw, localityId: p.localityId } : raw);
     if (!q.success) {
       return reply
         .code(400)
@@ -180,7 +180,7 @@ function alertRoutes(
       const p = who(req);
       const existing = deps.service().store.get(req.params.id);
       if (existing === undefined || !visible(p, existing)) return hidden(reply);
-      const body = ActionBodySchema.safeParse(req.body);
+      const body = AlertActionBodySchema.safeParse(req.body);
       if (!body.success) {
         return reply.code(400).send({
           error: {

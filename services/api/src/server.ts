@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { z } from 'zod';
 import type { ApiConfig } from './config.ts';
 import { indicatorReport, MonthQuerySchema, PointsQuerySchema, WastewaterQuerySchema } from './indicators.ts';
+import { collectRoutes, openApiDocument } from './openapi.ts';
 import {
   DetectionsQuerySchema,
   ReadingsQuerySchema,
@@ -69,7 +70,10 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   const now = deps.now ?? Date.now;
   // maxParamLength: signed action links carry their token in the path.
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 2048 } });
+  // Before any route: the OpenAPI document lists what was really registered, with its policy.
+  const registered = collectRoutes(app);
   installSignIn(app, deps.registry, deps.auth);
+  app.get('/api/v1/openapi.json', { config: { auth: { public: true } } }, async () => openApiDocument(registered()));
   /** The caller (routes with a permission always have one). */
   const who = (req: FastifyRequest): Principal => principalOf(req) as Principal;
   const outOfScope = (reply: FastifyReply, what: string) =>

@@ -98,7 +98,7 @@ const headerUser = (req: FastifyRequest): Caller | undefined => {
 /** A route's policy for the access-control hook. */
 const policy = (auth: RoutePolicy): RouteShorthandOptions => ({ config: { auth } });
 
-const FileQuerySchema = z.object({
+export const EvidenceFileQuerySchema = z.object({
   token: z.string().min(1).max(4096).optional(),
   download: z.enum(['1', 'true', '0', 'false']).optional(),
 });
@@ -113,7 +113,7 @@ const instant = z.string().transform((s, ctx) => {
   return n;
 });
 
-const AuditQuerySchema = z
+export const AuditQuerySchema = z
   .object({
     sha256: z.string().regex(SHA256_PATTERN, '64 lowercase hexadecimal characters').optional(),
     actor: z.string().min(1).max(128).optional(),
@@ -125,7 +125,7 @@ const AuditQuerySchema = z
   })
   .strict();
 
-const HoldBodySchema = z
+export const HoldBodySchema = z
   .object({
     /** Who holds: the signed-in (or header) user; without one, the caller names them (as the inbox did). */
     actor: z.string().min(1).max(128),
@@ -165,7 +165,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
     reply: FastifyReply,
     target: { sha256: string } | { alertId: string },
   ): Promise<unknown> => {
-    const q = FileQuerySchema.safeParse(req.query);
+    const q = EvidenceFileQuerySchema.safeParse(req.query);
     const query = q.success ? q.data : {};
     const outcome = await deps.service().access({
       target,
