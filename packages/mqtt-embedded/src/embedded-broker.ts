@@ -8,9 +8,16 @@
  * QoS 1, PUBREC for QoS 2). So a message is acknowledged only once the bus accepted it; if ingest
  * cannot take it (shutting down), the client is disconnected without an acknowledgement and
  * resends it when it reconnects.
+ *
+ * Optionally a second listener speaks MQTT over TLS (8883 by convention). There a device may
+ * present a client certificate signed by the configured device CA whose subject CN is its id:
+ * that certificate is its identity (no password needed; a certificate naming another device is
+ * refused). With `requireClientCert`, a TLS client without a valid certificate cannot connect at
+ * all; without it, devices that have no certificate yet log in with their password over TLS.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { RawMessage } from '@hpg/decoders';
 import type { AuthFailure, MessageSource } from '@hpg/ports';
 import { matchingCredential, type Registry } from '@hpg/registry';
@@ -23,6 +30,20 @@ export interface EmbeddedBrokerOptions {
   readonly registry: () => Registry;
   /** Clients allowed to subscribe to device topics (observers, the simulator's checks); never to publish. */
   readonly observers?: readonly { readonly username: string; readonly password: string }[];
+  /** MQTT over TLS on a second port, with optional client certificates (PEM contents). */
+  readonly tls?: EmbeddedTlsOptions;
+}
+
+export interface EmbeddedTlsOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** The device CA: client certificates must chain to it. Without it, client certificates are not asked for. */
+  readonly ca?: string | Buffer;
+  /** Refuse TLS clients without a valid client certificate (no password logins on this port). */
+  readonly requireClientCert?: boolean;
 }
 
 interface Identity {
@@ -32,6 +53,8 @@ interface Identity {
 
 export interface EmbeddedBroker {
   readonly port: number;
+  /** The TLS listener's port, when there is one. */
+  readonly tlsPort: number | undefined;
   readonly source: MessageSource;
   /** Number of connected clients. */
   connectedClients(): number;
@@ -46,6 +69,16 @@ class NotAuthorised extends Error {
     super(message);
     this.returnCode = 4; // MQTT 3.1.1 CONNACK 0x04: bad user name or password
   }
+}
+
+/** The subject CN of a client's verified certificate, on the TLS listener; undefined otherwise. */
+function certificateName(client: Client): string | undefined {
+  const conn = (client as unknown as { conn?: Partial<TLSSocket> }).conn;
+  if (conn?.encrypted !== true || conn.authorized !== true || typeof conn.getPeerCertificate !== 'function') {
+    return undefined;
+  }
+  const cn = conn.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' && cn !== '' ? cn : undefined;
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -69,6 +102,23 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   broker.authenticate = (client, username, password, callback) => {
     const name = username ?? null;
     const pw = password ?? Buffer.alloc(0);
+    // A verified client certificate is the device's identity (TLS listener only).
+    const certified = certificateName(client);
+    if (certified !== undefined) {
+      const device = options.registry().placement(certified);
+      if (device === undefined || (name !== null && name !== certified)) {
+        fail(
+          client,
+          name,
+          device === undefined
+            ? `certificate for unknown or disabled device "${certified}"`
+            : `certificate of "${certified}" used as "${name}"`,
+        );
+        return callback(new NotAuthorised('bad user name or password'), false);
+      }
+      identities.set(client, { username: certified, role: 'device' });
+      return callback(null, true);
+    }
     const observer = options.observers?.find((o) => o.username === name);
     if (observer !== undefined) {
       if (pw.toString('utf8') === observer.password) {
@@ -153,6 +203,35 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const tlsServer =
+    options.tls === undefined
+      ? undefined
+      : createTlsServer(
+          {
+            cert: options.tls.cert,
+            key: options.tls.key,
+            minVersion: 'TLSv1.2',
+            ...(options.tls.ca === undefined
+              ? {}
+              : { ca: options.tls.ca, requestCert: true, rejectUnauthorized: options.tls.requireClientCert === true }),
+          },
+          broker.handle,
+        );
+  let tlsPort: number | undefined;
+  if (tlsServer !== undefined && options.tls !== undefined) {
+    const t = options.tls;
+    await new Promise<void>((resolve, reject) => {
+      tlsServer.once('error', reject);
+      tlsServer.listen(t.port, t.host, () => {
+        tlsServer.off('error', reject);
+        resolve();
+      });
+    });
+    // A failed handshake (no or a bad certificate) is the client's problem, not the broker's.
+    tlsServer.on('tlsClientError', () => undefined);
+    const a = tlsServer.address();
+    tlsPort = typeof a === 'object' && a !== null ? a.port : t.port;
+  }
 
   const source: MessageSource = {
     async start(h) {
@@ -171,14 +250,20 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   let closing: Promise<void> | undefined;
   return {
     port,
+    tlsPort,
     source,
     connectedClients: () => broker.connectedClients,
     close() {
       closing ??= (async () => {
         await source.stop();
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Existing connections keep the server open; Aedes closes them.
+          let open = tlsServer === undefined ? 1 : 2;
+          const closed = () => {
+            if (--open === 0) resolve();
+          };
+          server.close(closed);
+          tlsServer?.close(closed);
+          // Existing connections keep the servers open; Aedes closes them.
           broker.close(() => undefined);
         });
       })();

@@ -36,6 +36,8 @@ import { evidencePaths } from './evidence.ts';
 
 export interface AllInOne {
   readonly mqttUrl: string;
+  /** `mqtts://…` when the TLS listener runs. */
+  readonly mqttTlsUrl: string | undefined;
   readonly apiUrl: string;
   /** The OCPP-J central system's URL when it runs. */
   readonly ocppUrl: string | undefined;
@@ -192,10 +194,23 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
     started.push(() => frigate.stop());
     frigate.onReconnect();
 
+    const tls = config.mqtt.tls;
     const broker = await startEmbeddedBroker({
       host: config.mqtt.host,
       port: config.mqtt.port,
       registry: currentRegistry,
+      ...(tls.certFile === undefined || tls.keyFile === undefined
+        ? {}
+        : {
+            tls: {
+              host: config.mqtt.host,
+              port: tls.port,
+              cert: readFileSync(resolve(tls.certFile)),
+              key: readFileSync(resolve(tls.keyFile)),
+              ...(tls.caFile === undefined ? {} : { ca: readFileSync(resolve(tls.caFile)) }),
+              requireClientCert: tls.requireClientCert,
+            },
+          }),
     });
     started.push(() => broker.close());
     const ingest = createIngest(
@@ -326,6 +341,7 @@ export async function startAllInOne(config: AllInOneConfig, logger: Logger): Pro
 
     return {
       mqttUrl,
+      mqttTlsUrl: broker.tlsPort === undefined ? undefined : `mqtts://${config.mqtt.host}:${broker.tlsPort}`,
       apiUrl: api.url,
       ocppUrl: ocpp?.url,
       registry,

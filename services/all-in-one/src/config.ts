@@ -32,6 +32,22 @@ export const AllInOneConfigSchema = z.object({
       host: z.string().min(1).default('127.0.0.1'),
       // 1884, not 1883: machines that already run a broker (Mosquitto) keep 1883.
       port: z.number().int().min(0).max(65_535).default(1884),
+      /**
+       * MQTT over TLS on a second port, on when a certificate and key are given. With `caFile`
+       * (the device CA) devices may log in with a client certificate whose CN is their id;
+       * `requireClientCert` makes that the only way in on this port.
+       */
+      tls: z
+        .object({
+          port: z.number().int().min(0).max(65_535).default(8883),
+          certFile: z.string().min(1).optional(),
+          keyFile: z.string().min(1).optional(),
+          caFile: z.string().min(1).optional(),
+          requireClientCert: z.boolean().default(false),
+        })
+        .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), 'give both certFile and keyFile')
+        .refine((t) => !t.requireClientCert || t.caFile !== undefined, 'requireClientCert needs caFile')
+        .prefault({}),
     })
     .prefault({}),
   api: ApiConfigSchema.prefault({}),
@@ -110,6 +126,19 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
   HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
   HPG_MQTT_HOST: { path: 'mqtt.host', type: 'string', description: 'embedded MQTT broker listen address' },
   HPG_MQTT_PORT: { path: 'mqtt.port', type: 'int', description: 'embedded MQTT broker port' },
+  HPG_MQTT_TLS_PORT: { path: 'mqtt.tls.port', type: 'int', description: 'MQTT over TLS port (8883)' },
+  HPG_MQTT_TLS_CERT: {
+    path: 'mqtt.tls.certFile',
+    type: 'string',
+    description: 'broker certificate (PEM): turns TLS on',
+  },
+  HPG_MQTT_TLS_KEY: { path: 'mqtt.tls.keyFile', type: 'string', description: 'broker private key (PEM)' },
+  HPG_MQTT_TLS_CA: { path: 'mqtt.tls.caFile', type: 'string', description: 'device CA (PEM): client certificates' },
+  HPG_MQTT_TLS_REQUIRE_CLIENT_CERT: {
+    path: 'mqtt.tls.requireClientCert',
+    type: 'bool',
+    description: 'TLS port: client certificate only',
+  },
   HPG_STORE_PATH: { path: 'store.path', type: 'string', description: 'embedded store file (SQLite)' },
   HPG_AUTH_ENABLED: { path: 'auth.enabled', type: 'bool', description: 'sign-in required (never off in production)' },
   HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users, roles, localities, password hashes' },

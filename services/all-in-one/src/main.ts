@@ -27,7 +27,13 @@ try {
       '',
       'Hai Phong green-transition monitor is running (embedded mode)',
       `  MQTT broker (devices)   ${app.mqttUrl}   topics hpg/v1/devices/{deviceId}/{message}`,
-      `  HTTP API                ${api}`,
+      ...(app.mqttTlsUrl === undefined
+        ? []
+        : [
+            `  MQTT over TLS           ${app.mqttTlsUrl}   ${config.mqtt.tls.requireClientCert ? 'client certificate (CN = device id) required' : 'client certificate (CN = device id) or password'}`,
+          ]),
+      `  web app                 ${api}/`,
+      `  HTTP API                ${api}   (OpenAPI: ${api}/api/v1/openapi.json)`,
       config.auth.enabled
         ? `  sign in                 POST ${api}/api/v1/auth/login {"username":"admin","password":"hpg-demo"} → Bearer token (users: ${config.auth.usersFile})`
         : '  sign in                 OFF (HPG_AUTH_ENABLED=false): every request is an administrator',
@@ -36,6 +42,9 @@ try {
       `  refusals by reason      ${api}/api/v1/refusals/summary`,
       `  health / metrics        ${api}/healthz   ${api}/metrics`,
       `  store file              ${config.store.path}`,
+      config.exports.enabled
+        ? `  exports                 ${api}/api/v1/exports   (pnpm export --month YYYY-MM)`
+        : '  exports                 scheduler off (HPG_EXPORTS_ENABLED=true)',
       config.ocpp.enabled
         ? `  OCPP-J (EV chargers)    ws://${config.ocpp.host}:${config.ocpp.port}/{chargerId}`
         : '  OCPP-J (EV chargers)    off (HPG_OCPP_ENABLED=true to start it)',
