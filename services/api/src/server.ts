@@ -22,6 +22,7 @@ import {
   SummaryQuerySchema,
   window,
 } from './query.ts';
+import { registerWebApp } from './web.ts';
 
 /** A dependency /healthz checks (the same shape the services' ops endpoints use). */
 export type HealthCheck = OpsCheck;
@@ -108,6 +109,9 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
     const body = await deps.metrics.metrics();
     return reply.header('content-type', deps.metrics.contentType).send(body);
   });
+
+  // The web app (/ and /app/*), outside /api/: the data it shows keeps the API's policies.
+  registerWebApp(app);
 
   app.get('/api/v1/readings', { config: { auth: { permission: 'readings:read' } } }, async (req, reply) => {
     const q = ReadingsQuerySchema.safeParse(req.query);
