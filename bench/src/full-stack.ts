@@ -22,14 +22,12 @@
  * sends; HPG_BENCH_INFLUX_WRITERS [4] concurrent line-protocol writers; HPG_KAFKA_PARTITIONS [6]
  * partitions of the pipeline's topics (the bus's default) and of the Kafka ceiling's topic.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
-import { writeBenchRegistry } from './bench-fleet.ts';
 import { influxCeiling, kafkaCeiling, loadUsage, mosquittoCeiling, readingRecordBytes, runLoad } from './ceilings.ts';
 import { CpuWindow, MACHINE_CPU_PERCENT, type ProcUsage, restOfMachine, round1 } from './proc-stats.ts';
+import { BenchStack, influxQuery, int, root, sleep, storedReadings } from './stack.ts';
 
 const [devicesArg = '100', secondsArg = '20', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const devices = Number(devicesArg);
@@ -43,46 +41,10 @@ const INFLUX_BATCH_LINES = 5_000;
 /** The pipeline should store at least this share of the slowest engine's ceiling (issue #8). */
 const TARGET_RATIO = 0.5;
 
-const root = resolve(import.meta.dirname, '../..');
+const stack = new BenchStack();
 const benchStarted = performance.now();
 const log = (m: string) =>
   process.stderr.write(`[bench ${Math.round((performance.now() - benchStarted) / 1000)} s] ${m}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-async function service(name: string, env: Record<string, string>): Promise<{ child: ChildProcess; ops: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [`services/${name}/src/main.ts`], {
-    cwd: root,
-    env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  const ops = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${ops}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, ops };
-    await sleep(100);
-  }
-  throw new Error(`${name} did not become healthy`);
-}
-
-async function influxQuery(url: string, db: string, q: string): Promise<unknown[][]> {
-  const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`);
-  const body = (await res.json()) as { results?: { series?: { values?: unknown[][] }[] }[] };
-  return body.results?.[0]?.series?.[0]?.values ?? [];
-}
-
-const count = async (url: string, db: string) =>
-  Number((await influxQuery(url, db, 'SELECT count(energy_import) FROM meter'))[0]?.[1] ?? 0);
-
-/** The pid an engine script wrote for its instance (the engine itself: the scripts exec it). */
-const pidOf = (dir: string | undefined, file: string) => Number(readFileSync(join(dir ?? '', file), 'utf8').trim());
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -90,33 +52,9 @@ function percentile(sorted: number[], p: number): number {
 
 const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
 
-const started: [Parameters<typeof engineScript>[0], Record<string, string>][] = [];
-const children: ChildProcess[] = [];
-/** Remembers an engine as soon as it is up, so a failure of another still stops it. */
-async function tracked<T extends { readonly env: Record<string, string> }>(
-  name: Parameters<typeof engineScript>[0],
-  starting: Promise<T>,
-): Promise<T> {
-  const h = await starting;
-  started.push([name, h.env]);
-  return h;
-}
-const scratch: string[] = [];
 try {
   log(`starting Mosquitto, Kafka and InfluxDB (${devices} devices, ${seconds} s, window ${window})`);
-  const starting = [
-    tracked('mosquitto', startMosquitto()),
-    tracked('kafka', startKafka()),
-    tracked('influxdb', startInflux()),
-  ] as const;
-  // Every start settles before a failure is thrown, so `finally` stops all that did start.
-  await Promise.allSettled(starting);
-  const [mq, kafka, influx] = await Promise.all(starting);
-  const pids = {
-    mosquitto: pidOf(mq.env.HPG_MOSQUITTO_DATA_DIR, 'mosquitto.pid'),
-    kafka: pidOf(kafka.env.HPG_KAFKA_DATA_DIR, 'kafka.pid'),
-    influxd: pidOf(influx.env.HPG_INFLUX_DATA_DIR, 'influxd.pid'),
-  };
+  const { mq, kafka, influx, pids } = await stack.engines();
 
   log(`ceiling 1/3: Mosquitto publish → subscribe, the load generator and one subscriber, ${seconds} s`);
   const mosquitto = await mosquittoCeiling({
@@ -158,23 +96,10 @@ try {
   });
   log(`  InfluxDB: ${int(influxResult.msgPerSec)} points/s (${int(influxResult.counted)} points counted)`);
 
-  const registryFile = join(root, '.scratch', `bench-registry-${Date.now()}.json`);
-  mkdirSync(join(root, '.scratch'), { recursive: true });
-  scratch.push(registryFile);
-  await writeBenchRegistry(registryFile, devices + 1);
-  const env = {
-    HPG_REGISTRY: registryFile,
-    HPG_MQTT_URL: mq.url,
-    HPG_MQTT_CLIENT_ID: 'bench-ingest',
-    HPG_MQTT_SHARE_GROUP: 'bench-ingest',
-    HPG_KAFKA_BROKERS: kafka.bootstrap,
-    HPG_KAFKA_PREFIX: 'bench.',
-    HPG_INFLUX_URL: influx.url,
-    HPG_INFLUX_DATABASE: 'bench',
-  };
+  const env = await stack.pipelineEnv({ mq, kafka, influx, pids }, devices + 1);
   log('starting writer and ingest');
-  const writer = await service('writer', env);
-  const ingest = await service('ingest', env);
+  const writer = await stack.service('writer', env);
+  const ingest = await stack.service('ingest', env);
 
   log(`pipeline: the load generator at full speed through the whole stack, ${seconds} s`);
   const cpu = await CpuWindow.start({
@@ -192,7 +117,7 @@ try {
   let stored = 0;
   let lastReport = performance.now();
   for (let i = 0; i < 1200 && stored < load.acked; i++) {
-    stored = await count(influx.url, 'bench');
+    stored = await storedReadings(influx.url, 'bench');
     if (stored >= load.acked) break;
     if (performance.now() - lastReport >= 5_000) {
       lastReport = performance.now();
@@ -357,12 +282,5 @@ try {
   writeFileSync(join(out, 'full-stack.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
-  for (const c of children) c.kill('SIGTERM');
-  await sleep(1_000);
-  await Promise.allSettled(started.map(([name, env]) => engineScript(name, 'stop', env)));
-  // The instances' data (the Kafka ceiling alone writes hundreds of MB) and the registry.
-  for (const [, env] of started) {
-    for (const [k, v] of Object.entries(env)) if (k.endsWith('_DATA_DIR')) rmSync(v, { recursive: true, force: true });
-  }
-  for (const f of scratch) rmSync(f, { force: true });
+  await stack.stop();
 }

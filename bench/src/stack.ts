@@ -1,0 +1,128 @@
+/**
+ * The production stack for benchmarks: fresh Mosquitto, Kafka and InfluxDB instances on free
+ * ports (infra/native), ingest and writer as their own processes, and a teardown that stops and
+ * removes everything this run started, whatever failed.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
+import { writeBenchRegistry } from './bench-fleet.ts';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export interface Engines {
+  readonly mq: Awaited<ReturnType<typeof startMosquitto>>;
+  readonly kafka: Awaited<ReturnType<typeof startKafka>>;
+  readonly influx: Awaited<ReturnType<typeof startInflux>>;
+  /** The engines' own pids (the scripts exec them). */
+  readonly pids: { readonly mosquitto: number; readonly kafka: number; readonly influxd: number };
+}
+
+export interface Service {
+  readonly child: ChildProcess;
+  /** Its ops endpoint (/healthz, /metrics). */
+  readonly ops: string;
+}
+
+/** The pid an engine script wrote for its instance. */
+const pidOf = (dir: string | undefined, file: string) => Number(readFileSync(join(dir ?? '', file), 'utf8').trim());
+
+export class BenchStack {
+  readonly #started: [Parameters<typeof engineScript>[0], Record<string, string>][] = [];
+  readonly #children: ChildProcess[] = [];
+  readonly #scratch: string[] = [];
+
+  /** Starts the three engines; every start settles before a failure is thrown, so `stop` stops all that did start. */
+  async engines(): Promise<Engines> {
+    const tracked = async <T extends { readonly env: Record<string, string> }>(
+      name: Parameters<typeof engineScript>[0],
+      starting: Promise<T>,
+    ): Promise<T> => {
+      const h = await starting;
+      this.#started.push([name, h.env]);
+      return h;
+    };
+    const starting = [
+      tracked('mosquitto', startMosquitto()),
+      tracked('kafka', startKafka()),
+      tracked('influxdb', startInflux()),
+    ] as const;
+    await Promise.allSettled(starting);
+    const [mq, kafka, influx] = await Promise.all(starting);
+    return {
+      mq,
+      kafka,
+      influx,
+      pids: {
+        mosquitto: pidOf(mq.env.HPG_MOSQUITTO_DATA_DIR, 'mosquitto.pid'),
+        kafka: pidOf(kafka.env.HPG_KAFKA_DATA_DIR, 'kafka.pid'),
+        influxd: pidOf(influx.env.HPG_INFLUX_DATA_DIR, 'influxd.pid'),
+      },
+    };
+  }
+
+  /** A registry of `devices` bench meters and the env ingest and writer run with on these engines. */
+  async pipelineEnv(e: Engines, devices: number, database = 'bench'): Promise<Record<string, string>> {
+    const registryFile = join(root, '.scratch', `bench-registry-${Date.now()}.json`);
+    mkdirSync(join(root, '.scratch'), { recursive: true });
+    this.#scratch.push(registryFile);
+    await writeBenchRegistry(registryFile, devices);
+    return {
+      HPG_REGISTRY: registryFile,
+      HPG_MQTT_URL: e.mq.url,
+      HPG_MQTT_CLIENT_ID: 'bench-ingest',
+      HPG_MQTT_SHARE_GROUP: 'bench-ingest',
+      HPG_KAFKA_BROKERS: e.kafka.bootstrap,
+      HPG_KAFKA_PREFIX: 'bench.',
+      HPG_INFLUX_URL: e.influx.url,
+      HPG_INFLUX_DATABASE: database,
+    };
+  }
+
+  /** A service (`services/<name>/src/main.ts`) as its own process, once its ops endpoint is healthy. */
+  async service(name: string, env: Record<string, string>): Promise<Service> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [`services/${name}/src/main.ts`], {
+      cwd: root,
+      env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.#children.push(child);
+    const ops = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 600; i++) {
+      const ok = await fetch(`${ops}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return { child, ops };
+      await sleep(100);
+    }
+    throw new Error(`${name} did not become healthy`);
+  }
+
+  /** Stops the services and the engines, and removes their data and the registry. */
+  async stop(): Promise<void> {
+    for (const c of this.#children) c.kill('SIGTERM');
+    await sleep(1_000);
+    await Promise.allSettled(this.#started.map(([name, env]) => engineScript(name, 'stop', env)));
+    // The instances' data (the Kafka ceiling alone writes hundreds of MB) and the registry.
+    for (const [, env] of this.#started) {
+      for (const [k, v] of Object.entries(env))
+        if (k.endsWith('_DATA_DIR')) rmSync(v, { recursive: true, force: true });
+    }
+    for (const f of this.#scratch) rmSync(f, { force: true });
+  }
+}
+
+export async function influxQuery(url: string, db: string, q: string): Promise<unknown[][]> {
+  const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`);
+  const body = (await res.json()) as { results?: { series?: { values?: unknown[][] }[] }[] };
+  return body.results?.[0]?.series?.[0]?.values ?? [];
+}
+
+/** Bench meter readings stored in InfluxDB. */
+export const storedReadings = async (url: string, db: string) =>
+  Number((await influxQuery(url, db, 'SELECT count(energy_import) FROM meter'))[0]?.[1] ?? 0);
