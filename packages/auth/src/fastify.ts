@@ -47,6 +47,19 @@ export const AuthConfigSchema = z.object({
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
+/** A main's `auth` section with the users file (the demo users by default; production refuses them). */
+export const MainAuthConfigSchema = AuthConfigSchema.extend({
+  usersFile: z.string().min(1).default('config/users.demo.json'),
+});
+
+/** Environment bindings of a main's `auth` section (the platform's config loader reads them). */
+export const AUTH_ENV = {
+  HPG_AUTH_ENABLED: { path: 'auth.enabled', type: 'bool', description: 'sign-in required (never off in production)' },
+  HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users, roles, localities, password hashes' },
+  HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie (HTTPS)' },
+  HPG_SESSION_TTL_HOURS: { path: 'auth.sessionTtlHours', type: 'number', description: 'session lifetime, hours' },
+} as const;
+
 export interface AuthDeps {
   readonly users: () => Users;
   /** For the scope of the development principal when auth is off (every locality). */

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AuthConfigSchema, installSignIn, startAuth } from '@hpg/auth';
+import { AUTH_ENV, installSignIn, MainAuthConfigSchema, startAuth } from '@hpg/auth';
 import { KAFKA_ENV, KafkaBus, KafkaConfigSchema } from '@hpg/bus-kafka';
 import { runService, ServiceBaseSchema } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
@@ -39,7 +39,7 @@ const Schema = ServiceBaseSchema.extend({
     .object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(8081) })
     .prefault({}),
   /** Sign-in: the same users file and session secret as the API, so one token works on both. */
-  auth: AuthConfigSchema.extend({ usersFile: z.string().min(1).default('config/users.demo.json') }).prefault({}),
+  auth: MainAuthConfigSchema.prefault({}),
   registryFile: z.string().min(1).default('config/registry.demo.json'),
   regulatoryDir: z.string().min(1).default('config/regulatory'),
 });
@@ -63,9 +63,7 @@ await runService({
     },
     HPG_ALERT_HTTP_HOST: { path: 'http.host', type: 'string', description: 'alert routes listen address' },
     HPG_ALERT_HTTP_PORT: { path: 'http.port', type: 'int', description: 'alert routes port' },
-    HPG_AUTH_ENABLED: { path: 'auth.enabled', type: 'bool', description: 'sign-in required (never off in production)' },
-    HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users file' },
-    HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie' },
+    ...AUTH_ENV,
     HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
     HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
   },

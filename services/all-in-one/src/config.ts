@@ -5,7 +5,7 @@
 
 import { ALERTS_ENV, AlertServiceConfigSchema, EVIDENCE_ENV, EvidenceConfigSchema } from '@hpg/alert-service';
 import { API_ENV, ApiConfigSchema } from '@hpg/api';
-import { AuthConfigSchema } from '@hpg/auth';
+import { AUTH_ENV, MainAuthConfigSchema } from '@hpg/auth';
 import { EXPORTS_ENV, ExportsConfigSchema } from '@hpg/exports';
 import { INDICATORS_ENV, IndicatorServiceConfigSchema } from '@hpg/indicator-service';
 import {
@@ -52,7 +52,7 @@ export const AllInOneConfigSchema = z.object({
     .prefault({}),
   api: ApiConfigSchema.prefault({}),
   /** Sign-in and access control of the API (and the alert inbox on it). */
-  auth: AuthConfigSchema.extend({ usersFile: z.string().min(1).default('config/users.demo.json') }).prefault({}),
+  auth: MainAuthConfigSchema.prefault({}),
   store: z.object({ path: z.string().min(1).default('var/hpg.sqlite') }).prefault({}),
   bus: z
     .object({
@@ -140,10 +140,7 @@ export const ALL_IN_ONE_ENV: Record<string, EnvBinding> = {
     description: 'TLS port: client certificate only',
   },
   HPG_STORE_PATH: { path: 'store.path', type: 'string', description: 'embedded store file (SQLite)' },
-  HPG_AUTH_ENABLED: { path: 'auth.enabled', type: 'bool', description: 'sign-in required (never off in production)' },
-  HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users, roles, localities, password hashes' },
-  HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie (HTTPS)' },
-  HPG_SESSION_TTL_HOURS: { path: 'auth.sessionTtlHours', type: 'number', description: 'session lifetime, hours' },
+  ...AUTH_ENV,
   HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
   HPG_INDICATORS_ENABLED: { path: 'indicators.enabled', type: 'bool', description: 'run the indicator service' },
   ...INDICATORS_ENV,

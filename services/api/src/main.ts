@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AuthConfigSchema, startAuth } from '@hpg/auth';
+import { AUTH_ENV, MainAuthConfigSchema, startAuth } from '@hpg/auth';
 import { alertOutcomesFile, EXPORTS_ENV, Exporter, ExportScheduler, ExportsConfigSchema } from '@hpg/exports';
 import { createLogger, createMetrics, exitOnSignals, Lifecycle, loadConfig } from '@hpg/platform';
 import { Registry } from '@hpg/registry';
@@ -24,7 +24,7 @@ const Schema = z.object({
   registryFile: z.string().min(1),
   regulatoryDir: z.string().min(1).default('config/regulatory'),
   api: ApiConfigSchema.prefault({}),
-  auth: AuthConfigSchema.extend({ usersFile: z.string().min(1).default('config/users.demo.json') }).prefault({}),
+  auth: MainAuthConfigSchema.prefault({}),
   influx: InfluxConfigSchema,
   exports: ExportsConfigSchema.extend({
     enabled: z.boolean().default(true),
@@ -42,14 +42,7 @@ try {
       HPG_LOG_LEVEL: { path: 'log.level', type: 'string', description: 'log level' },
       HPG_REGISTRY: { path: 'registryFile', type: 'string', description: 'registry JSON file' },
       HPG_REGULATORY_DIR: { path: 'regulatoryDir', type: 'string', description: 'standards, targets, factors' },
-      HPG_AUTH_ENABLED: {
-        path: 'auth.enabled',
-        type: 'bool',
-        description: 'sign-in required (never off in production)',
-      },
-      HPG_USERS_FILE: { path: 'auth.usersFile', type: 'string', description: 'users file' },
-      HPG_AUTH_COOKIE_SECURE: { path: 'auth.cookieSecure', type: 'bool', description: 'Secure session cookie' },
-      HPG_SESSION_TTL_HOURS: { path: 'auth.sessionTtlHours', type: 'number', description: 'session lifetime, hours' },
+      ...AUTH_ENV,
       HPG_EXPORTS_ENABLED: { path: 'exports.enabled', type: 'bool', description: 'scheduled exports' },
       HPG_INDICATORS_AVERAGING: {
         path: 'exports.averaging',
