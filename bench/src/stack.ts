@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@hpg/platform';
 import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
 
@@ -83,9 +84,13 @@ export class BenchStack {
   }
 
   /** A service (`services/<name>/src/main.ts`) as its own process, once its ops endpoint is healthy. */
-  async service(name: string, env: Record<string, string>): Promise<Service> {
+  async service(
+    name: string,
+    env: Record<string, string>,
+    nodeArgs: readonly string[] = SERVICE_NODE_FLAGS,
+  ): Promise<Service> {
     const port = await freePort();
-    const child = spawn(process.execPath, [`services/${name}/src/main.ts`], {
+    const child = spawn(process.execPath, [...nodeArgs, `services/${name}/src/main.ts`], {
       cwd: root,
       env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -101,6 +106,14 @@ export class BenchStack {
       await sleep(100);
     }
     throw new Error(`${name} did not become healthy`);
+  }
+
+  /** Stops one service (SIGTERM) and waits for it to exit. */
+  async stopService(s: Service): Promise<void> {
+    if (s.child.exitCode !== null) return;
+    const exited = new Promise((r) => s.child.once('exit', r));
+    s.child.kill('SIGTERM');
+    await exited;
   }
 
   /** Stops the services and the engines, and removes their data and the registry. */

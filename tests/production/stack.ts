@@ -3,11 +3,13 @@
  * engines of the integration run (Mosquitto, Kafka, InfluxDB), devices publishing with real MQTT
  * clients, and InfluxDB counted directly over its HTTP API.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@hpg/platform';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { EnginesInfo } from '../engines/engines.ts';
 import { freePort, ROOT } from '../engines/engines.ts';
@@ -67,7 +69,7 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [join(ROOT, 'services', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, 'services', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

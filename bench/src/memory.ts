@@ -1,0 +1,150 @@
+/**
+ * Memory of ingest and writer at full load, before and after an optimisation, in one run on the
+ * same engines (issue #8: each service ≤ 250 MB RSS at 20,000 msg/s).
+ *
+ *   pnpm bench:memory [seconds=20] [devices=100] [window=32]
+ *
+ * The same pipeline phase twice on one set of fresh engines (Mosquitto, Kafka, InfluxDB): the
+ * load generator at full speed for `seconds`, ingest and writer as their own processes,
+ *   before  with Node's defaults: on a machine with much memory V8 sizes the young generation
+ *           to 2 × 64 MB semi-spaces, which a busy service fills between scavenges;
+ *   after   with the services' launch flags (SERVICE_NODE_FLAGS: semi-spaces of 16 MB).
+ * Reported per phase: msg/s acknowledged and stored, each service's peak RSS (sampled every
+ * second from its /metrics) and CPU, and the after / before ratios. bench-results/memory.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@hpg/platform';
+import { runLoad } from './ceilings.ts';
+import { readServiceMetrics, round1 } from './proc-stats.ts';
+import { BenchStack, int, root, sleep, storedReadings } from './stack.ts';
+
+const [secondsArg = '20', devicesArg = '100', windowArg = '32'] = process.argv.slice(2);
+const devices = Number(devicesArg);
+const started = performance.now();
+const log = (m: string) =>
+  process.stderr.write(`[memory ${Math.round((performance.now() - started) / 1000)} s] ${m}\n`);
+
+/** Where a service's memory is, from its /metrics (prom-client's Node.js metrics), in MB. */
+async function heapOf(ops: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${ops}/metrics`)).text();
+  const v = (line: string) => {
+    const l = text.split('\n').find((x) => x.startsWith(line));
+    return l === undefined ? Number.NaN : round1(Number(l.slice(l.lastIndexOf(' ') + 1)) / 1048576);
+  };
+  return {
+    rss: v('hpg_process_resident_memory_bytes '),
+    heapTotal: v('hpg_nodejs_heap_size_total_bytes '),
+    heapUsed: v('hpg_nodejs_heap_size_used_bytes '),
+    newSpace: v('hpg_nodejs_heap_space_size_total_bytes{space="new"}'),
+    oldSpace: v('hpg_nodejs_heap_space_size_total_bytes{space="old"}'),
+    external: v('hpg_nodejs_external_memory_bytes '),
+  };
+}
+
+const stack = new BenchStack();
+try {
+  log('starting Mosquitto, Kafka and InfluxDB');
+  const engines = await stack.engines();
+  const phases: Record<string, unknown>[] = [];
+  for (const [phase, flags] of [
+    ['before (Node defaults)', [] as string[]],
+    ['after (SERVICE_NODE_FLAGS)', [...SERVICE_NODE_FLAGS]],
+  ] as const) {
+    const database = `bench_${phases.length}`;
+    const env = await stack.pipelineEnv(engines, devices, database);
+    // Each phase its own topics and consumer groups, so the second reads nothing of the first.
+    env.HPG_KAFKA_PREFIX = `bench${phases.length}.`;
+    env.HPG_MQTT_CLIENT_ID = `bench-ingest-${phases.length}`;
+    env.HPG_MQTT_SHARE_GROUP = `bench-ingest-${phases.length}`;
+    log(`${phase}: starting writer and ingest ${flags.join(' ')}`);
+    const writer = await stack.service('writer', env, flags);
+    const ingest = await stack.service('ingest', env, flags);
+    const peak = { ingest: 0, writer: 0 };
+    const atPeak: Record<string, Record<string, number>> = {};
+    const cpu0 = {
+      ingest: (await readServiceMetrics(ingest.ops))?.cpuSeconds ?? 0,
+      writer: (await readServiceMetrics(writer.ops))?.cpuSeconds ?? 0,
+    };
+    let loading = true;
+    const sampler = (async () => {
+      while (loading) {
+        for (const [name, s] of [
+          ['ingest', ingest],
+          ['writer', writer],
+        ] as const) {
+          const m = await readServiceMetrics(s.ops);
+          if (m !== undefined && Number.isFinite(m.rssBytes) && m.rssBytes > peak[name]) {
+            peak[name] = m.rssBytes;
+            atPeak[name] = await heapOf(s.ops).catch(() => ({}));
+          }
+        }
+        await sleep(1_000);
+      }
+    })();
+    const t0 = performance.now();
+    const load = await runLoad([engines.mq.url, devicesArg, secondsArg, windowArg]);
+    let stored = 0;
+    for (let i = 0; i < 1200 && stored < load.acked; i++) {
+      stored = await storedReadings(engines.influx.url, database);
+      if (stored < load.acked) await sleep(250);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    loading = false;
+    await sampler;
+    const cpu = {
+      ingest: ((await readServiceMetrics(ingest.ops))?.cpuSeconds ?? 0) - cpu0.ingest,
+      writer: ((await readServiceMetrics(writer.ops))?.cpuSeconds ?? 0) - cpu0.writer,
+    };
+    const result = {
+      phase,
+      flags: flags.join(' ') || '(none)',
+      ackedMsgPerSec: Math.round(load.rate),
+      storedMsgPerSec: Math.round(stored / seconds),
+      sentEqualsStored: stored === load.acked,
+      ingestPeakRssMb: round1(peak.ingest / 1048576),
+      writerPeakRssMb: round1(peak.writer / 1048576),
+      ingestCpuSeconds: round1(cpu.ingest),
+      writerCpuSeconds: round1(cpu.writer),
+    };
+    log(`  ${JSON.stringify(result)}`);
+    log(`  memory at peak RSS (MB): ${JSON.stringify(atPeak)}`);
+    (result as Record<string, unknown>).atPeak = atPeak;
+    phases.push(result);
+    await stack.stopService(ingest);
+    await stack.stopService(writer);
+  }
+  const [before, after] = phases as { [k: string]: number }[];
+  const r = (k: string) => Number(((after?.[k] as number) / (before?.[k] as number)).toFixed(3));
+  console.table(phases.map(({ atPeak: _a, ...p }) => p));
+  console.log('memory at peak RSS (MB)');
+  console.table(
+    phases.flatMap((p) =>
+      Object.entries(p.atPeak as Record<string, Record<string, number>>).map(([svc, m]) => ({
+        phase: p.phase,
+        service: svc,
+        ...m,
+      })),
+    ),
+  );
+  const ratios = {
+    storedMsgPerSec: r('storedMsgPerSec'),
+    ingestPeakRssMb: r('ingestPeakRssMb'),
+    writerPeakRssMb: r('writerPeakRssMb'),
+    ingestCpuSeconds: r('ingestCpuSeconds'),
+    writerCpuSeconds: r('writerCpuSeconds'),
+  };
+  console.log('after / before');
+  console.table(ratios);
+  const targetMb = 250;
+  console.log(
+    `target ≤ ${targetMb} MB each: ingest ${after?.ingestPeakRssMb} MB, writer ${after?.writerPeakRssMb} MB (at ${int(after?.storedMsgPerSec ?? 0)} msg/s stored)`,
+  );
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(
+    join(root, 'bench-results', 'memory.json'),
+    `${JSON.stringify({ phases, ratios, targetMb }, null, 2)}\n`,
+  );
+} finally {
+  await stack.stop();
+}
