@@ -169,6 +169,42 @@ describe('dispatcher', () => {
     expect(await later.runOnce()).toEqual({ delivered: 1, retried: 0, failed: 0 });
   });
 
+  it('keeps a few sends of a channel in flight at once, never more, and delivers every one', async () => {
+    const clock = new ManualClock(T0);
+    let inFlight = 0;
+    let most = 0;
+    const sent: string[] = [];
+    // A slow receiver: each send waits until the test lets the sends in flight finish together.
+    const release: (() => void)[] = [];
+    const slow = {
+      name: 'webhook' as const,
+      async send(d: { id: number }) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise<void>((r) => release.push(r));
+        sent.push(String(d.id));
+        inFlight--;
+      },
+    };
+    const h = deliveryHarness({
+      clock,
+      edit: withPoliceReach({ webhook: { url: 'http://127.0.0.1:9/unused', secretRef: 'p' } }),
+      channels: [slow],
+      dispatcher: { concurrency: 3 },
+    });
+    cleanups.push(h.close);
+    // Five incidents (the harness's spots), five deliveries.
+    expect(h.openIncidents(5)).toHaveLength(5);
+    const round = h.dispatcher.runOnce();
+    for (let i = 0; sent.length < 5 && i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      for (const r of release.splice(0)) r();
+    }
+    expect(await round).toEqual({ delivered: 5, retried: 0, failed: 0 });
+    expect(most).toBe(3);
+    expect(new Set(sent).size).toBe(5);
+  });
+
   it('runs on its own with the system clock, woken when something is queued', async () => {
     const receiver = new WebhookReceiver(SECRET, Date.now);
     await receiver.standIn.start();
