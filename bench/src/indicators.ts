@@ -13,13 +13,17 @@
  *               a recomputation that carried every reading out of the store would stand on;
  *   recompute = recomputeMonth for every locality, the month and its 31 days, and writing the
  *               indicator points (registers are rolled up per day inside the store).
- * Reported: seconds, readings/s, the ratio recompute / baseline, and the target.
+ *   export    = the month's export for the whole city (every locality's facts loaded once), XLSX,
+ *               CSV and JSON in Vietnamese, as `pnpm export --month 2026-10` writes them.
+ * Reported: seconds, readings/s, the ratio recompute / baseline, the export's seconds and its
+ * ratio to the baseline, and the target.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Reading } from '@hpg/contracts';
+import { Exporter, monthPeriod } from '@hpg/exports';
 import { localMonth } from '@hpg/indicators';
 import { progressBar } from '@hpg/platform';
 import type { Store } from '@hpg/ports';
@@ -213,11 +217,39 @@ async function recompute(store: Store, label: string) {
   return { seconds, readings: r.readingsRead, points: r.points.length };
 }
 
+/** The month's export of every locality and the city, in the three formats, timed. */
+async function exportMonth(store: Store, label: string) {
+  const out = mkdtempSync(join(tmpdir(), `hpg-bench-export-${label}-`));
+  try {
+    const exporter = new Exporter(
+      { store, registry: () => registry, regulatory, now: () => month.to + 86_400_000 },
+      { dir: out },
+    );
+    const localityIds = registry.data.localities.map((l) => l.id).sort();
+    const bar = progressBar(`export ${label}`, exporter.devicesToRead(localityIds, monthPeriod(YEAR, MONTH)));
+    const t0 = performance.now();
+    const files = await exporter.produce({
+      localityIds,
+      period: monthPeriod(YEAR, MONTH),
+      formats: ['xlsx', 'csv', 'json'],
+      lang: 'vi',
+      force: true,
+      onDevice: (done) => bar.update(done),
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    bar.finish(`${files.length} files`);
+    return { seconds, files: files.length, bytes: files.reduce((a, f) => a + f.size, 0) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function run(label: string, store: Store) {
   const written = await fill(store, label);
   const base = await scan(store);
   log(`${label}: baseline scan ${base.seconds.toFixed(1)} s`);
   const rec = await recompute(store, label);
+  const exp = await exportMonth(store, label);
   return {
     store: label,
     devices: DEVICES,
@@ -231,6 +263,9 @@ async function run(label: string, store: Store) {
     points: rec.points,
     targetSeconds: TARGET_SECONDS,
     met: rec.seconds <= TARGET_SECONDS,
+    exportSeconds: Number(exp.seconds.toFixed(2)),
+    exportFiles: exp.files,
+    exportRatioToBaseline: Number((exp.seconds / base.seconds).toFixed(2)),
   };
 }
 
