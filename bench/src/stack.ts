@@ -90,7 +90,13 @@ export class BenchStack {
     nodeArgs: readonly string[] = SERVICE_NODE_FLAGS,
   ): Promise<Service> {
     const port = await freePort();
-    const child = spawn(process.execPath, [...nodeArgs, `services/${name}/src/main.ts`], {
+    // HPG_BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops (bench/src/profile-summary.ts reads them).
+    const profileDir = process.env.HPG_BENCH_PROFILE_DIR;
+    const profiling =
+      profileDir === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`];
+    const child = spawn(process.execPath, [...nodeArgs, ...profiling, `services/${name}/src/main.ts`], {
       cwd: root,
       env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
