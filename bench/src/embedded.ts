@@ -77,6 +77,13 @@ try {
           devices: {
             offline: { deviceKinds: ['energy_meter'], missedIntervals: 3, minMinutes: 15, severity: 'medium' },
           },
+          // Rules that apply need someone to tell (the alert rules refuse otherwise); no channel is on here.
+          contacts: {
+            operator: {
+              escalateAfterMinutes: 60,
+              chain: [{ id: 'bench-operator', name: 'Vận hành (thử nghiệm)', reach: { email: 'ops@example.org' } }],
+            },
+          },
         },
       ],
     }),
@@ -101,7 +108,7 @@ try {
     try {
       if ((await fetch(`${api}/healthz`)).ok) break;
     } catch {}
-    if (i > 100) throw new Error('all-in-one did not start');
+    if (i > 100 || app.exitCode !== null) throw new Error('all-in-one did not start (HPG_LOG_LEVEL=warn shows why)');
     await new Promise((r) => setTimeout(r, 100));
   }
   const t0 = performance.now();
