@@ -38,6 +38,17 @@ function firstSecret(secrets: string | readonly string[]): string {
   return s;
 }
 
+/**
+ * The signature as sent against the expected one, compared as canonical base64url text: decoding
+ * first would accept other spellings of the same bytes (the last character of 32 bytes in base64
+ * carries two unused bits), so one link would have several valid forms.
+ */
+function sameSignature(given: string, expected: Buffer): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected.toString('base64url'), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** A URL-safe token: `v1.<claims, base64url JSON>.<HMAC, base64url>`. */
 export function signAction(claims: ActionClaims, secret: string | readonly string[]): string {
   const payload = Buffer.from(
@@ -58,12 +69,8 @@ export function verifyAction(token: string, secrets: string | readonly string[],
   const parts = token.split('.');
   const [version, payload, sig] = parts;
   if (parts.length !== 3 || version !== TOKEN_VERSION || !payload || !sig) return { ok: false, reason: 'malformed' };
-  const given = Buffer.from(sig, 'base64url');
   const keys = typeof secrets === 'string' ? [secrets] : secrets;
-  const signedBy = keys.some((k) => {
-    const expected = mac(k, ACTION_CONTEXT + payload);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+  const signedBy = keys.some((k) => sameSignature(sig, mac(k, ACTION_CONTEXT + payload)));
   if (!signedBy) return { ok: false, reason: 'bad_signature' };
   let parsed: z.infer<typeof ClaimsSchema>;
   try {
@@ -169,12 +176,8 @@ export function verifyEvidence(token: string, secrets: string | readonly string[
   if (parts.length !== 3 || version !== EVIDENCE_TOKEN_VERSION || !payload || !sig) {
     return { ok: false, reason: 'malformed' };
   }
-  const given = Buffer.from(sig, 'base64url');
   const keys = typeof secrets === 'string' ? [secrets] : secrets;
-  const signedBy = keys.some((k) => {
-    const expected = mac(k, EVIDENCE_CONTEXT + payload);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+  const signedBy = keys.some((k) => sameSignature(sig, mac(k, EVIDENCE_CONTEXT + payload)));
   if (!signedBy) return { ok: false, reason: 'bad_signature' };
   let parsed: z.infer<typeof EvidenceClaimsSchema>;
   try {

@@ -53,6 +53,26 @@ describe('evidence link tokens', () => {
     }
   });
 
+  it('accept one spelling only: a signature whose last character differs in its unused bits is refused', () => {
+    // 32 bytes of HMAC are 43 base64url characters; the last one carries 4 bits and 2 unused ones,
+    // so flipping its lowest bit spells the same bytes. Both kinds of link must refuse it.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = (t: string) => {
+      const last = alphabet.indexOf(t.at(-1) as string);
+      return `${t.slice(0, -1)}${alphabet[last ^ 1]}`;
+    };
+    const evidence = signEvidence(claims, SECRET);
+    const evidenceSig = evidence.split('.')[2] as string;
+    expect(Buffer.from(sibling(evidenceSig), 'base64url')).toEqual(Buffer.from(evidenceSig, 'base64url'));
+    expect(verifyEvidence(sibling(evidence), SECRET, T0)).toEqual({ ok: false, reason: 'bad_signature' });
+    const action = signAction(
+      { alertId: claims.alertId, action: 'acknowledge', actor: 'c', expiresAt: T0 + MIN },
+      SECRET,
+    );
+    expect(verifyAction(action, SECRET, T0).ok).toBe(true);
+    expect(verifyAction(sibling(action), SECRET, T0)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
   it('verify with any of the rotated keys; the first signs', () => {
     const old = signEvidence(claims, 'the-old-secret-0123456789');
     expect(verifyEvidence(old, [SECRET, 'the-old-secret-0123456789'], T0).ok).toBe(true);
