@@ -4,7 +4,7 @@ import { InfluxQl } from './datasources.ts';
 import { frame } from './frame.ts';
 import { INDICATORS, type IndicatorName } from './indicators.ts';
 import { ALL_READINGS, IN_LOCALITY, ident, indicatorSeries, latestPerLocality, TIME_FILTER } from './influxql.ts';
-import { indicatorStat, RANGE, tablePanel, timeSeriesPanel } from './panels.ts';
+import { dailyIndicatorBars, indicatorStat, RANGE, tablePanel, timeSeriesPanel } from './panels.ts';
 import { cityVariable, localityVariable } from './variables.ts';
 
 export const CITY_OVERVIEW_UID = 'hpg-city-overview';
@@ -90,18 +90,10 @@ export function cityOverview(): Dashboard {
       ),
     )
     .withPanel(
-      timeSeriesPanel(
-        {
-          vi: 'Sản lượng điện mặt trời theo ngày',
-          en: 'Rooftop solar energy per day',
-          about: `${INDICATORS['solar.energy_kwh'].en} Last 35 days.`,
-        },
-        {
-          targets: [new InfluxQl(indicatorSeries(['solar.energy_kwh'], 'day')).alias('Điện mặt trời')],
-          unit: 'kwatth',
-          timeFrom: RANGE.month,
-          bars: true,
-        },
+      dailyIndicatorBars(
+        'solar.energy_kwh',
+        { vi: 'Sản lượng điện mặt trời theo ngày', en: 'Rooftop solar energy per day' },
+        { alias: 'Điện mặt trời' },
       ),
     )
     .withPanel(

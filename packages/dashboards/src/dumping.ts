@@ -2,10 +2,10 @@
 import { type Dashboard, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { InfluxQl } from './datasources.ts';
 import { frame } from './frame.ts';
-import { INDICATORS } from './indicators.ts';
 import { IN_LOCALITY, ident, indicatorSeries, latestPerSite, TIME_FILTER } from './influxql.ts';
 import {
   barGaugePanel,
+  dailyIndicatorBars,
   indicatorStat,
   RANGE,
   renameByRegex,
@@ -55,19 +55,10 @@ export function dumping(): Dashboard {
     )
     .withRow(new RowBuilder('Diễn biến'))
     .withPanel(
-      timeSeriesPanel(
-        {
-          vi: 'Vụ việc theo ngày',
-          en: 'Incidents per day',
-          about: `${INDICATORS['dumping.incidents'].en} Last 35 days.`,
-        },
-        {
-          targets: [new InfluxQl(indicatorSeries(['dumping.incidents'], 'day')).alias('Vụ việc')],
-          unit: 'none',
-          timeFrom: RANGE.month,
-          bars: true,
-          width: 8,
-        },
+      dailyIndicatorBars(
+        'dumping.incidents',
+        { vi: 'Vụ việc theo ngày', en: 'Incidents per day' },
+        { alias: 'Vụ việc', width: 8 },
       ),
     )
     .withPanel(

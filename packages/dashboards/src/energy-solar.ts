@@ -17,6 +17,7 @@ import {
 } from './influxql.ts';
 import {
   barGaugePanel,
+  dailyIndicatorBars,
   indicatorStat,
   RANGE,
   renameByRegex,
@@ -76,18 +77,10 @@ export function energySolar(): Dashboard {
       ),
     )
     .withPanel(
-      timeSeriesPanel(
-        {
-          vi: 'Sản lượng điện theo ngày',
-          en: 'Solar energy per day',
-          about: `${INDICATORS['solar.energy_kwh'].en} Last 35 days.`,
-        },
-        {
-          targets: [new InfluxQl(indicatorSeries(['solar.energy_kwh'], 'day')).alias('Sản lượng')],
-          unit: 'kwatth',
-          timeFrom: RANGE.month,
-          bars: true,
-        },
+      dailyIndicatorBars(
+        'solar.energy_kwh',
+        { vi: 'Sản lượng điện theo ngày', en: 'Solar energy per day' },
+        { alias: 'Sản lượng' },
       ),
     )
     .withPanel(

@@ -2,18 +2,8 @@
 import { type Dashboard, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { InfluxQl } from './datasources.ts';
 import { frame } from './frame.ts';
-import { INDICATORS } from './indicators.ts';
-import {
-  grafanaUnit,
-  IN_LOCALITY,
-  ident,
-  indicatorSeries,
-  metric,
-  stateField,
-  TIME_FILTER,
-  totalOfDeviceMeans,
-} from './influxql.ts';
-import { indicatorStat, RANGE, tablePanel, timeSeriesPanel, valueText } from './panels.ts';
+import { grafanaUnit, IN_LOCALITY, ident, metric, stateField, TIME_FILTER, totalOfDeviceMeans } from './influxql.ts';
+import { dailyIndicatorBars, indicatorStat, tablePanel, timeSeriesPanel, valueText } from './panels.ts';
 import { cityVariable, localityVariable } from './variables.ts';
 
 export const EV_CHARGING_UID = 'hpg-ev-charging';
@@ -70,35 +60,17 @@ export function evCharging(): Dashboard {
     .withPanel(indicatorStat('ev.co2_avoided_t', { vi: 'CO₂ tránh được', en: 'CO2 avoided' }, { width: 4 }))
     .withRow(new RowBuilder('Hoạt động sạc'))
     .withPanel(
-      timeSeriesPanel(
-        {
-          vi: 'Lượt sạc theo ngày',
-          en: 'Charging sessions per day',
-          about: `${INDICATORS['ev.sessions'].en} Last 35 days.`,
-        },
-        {
-          targets: [new InfluxQl(indicatorSeries(['ev.sessions'], 'day')).alias('Lượt sạc')],
-          unit: 'none',
-          timeFrom: RANGE.month,
-          bars: true,
-          width: 8,
-        },
+      dailyIndicatorBars(
+        'ev.sessions',
+        { vi: 'Lượt sạc theo ngày', en: 'Charging sessions per day' },
+        { alias: 'Lượt sạc', width: 8 },
       ),
     )
     .withPanel(
-      timeSeriesPanel(
-        {
-          vi: 'Điện năng sạc theo ngày',
-          en: 'Energy delivered per day',
-          about: `${INDICATORS['ev.energy_kwh'].en} Last 35 days.`,
-        },
-        {
-          targets: [new InfluxQl(indicatorSeries(['ev.energy_kwh'], 'day')).alias('Điện năng')],
-          unit: 'kwatth',
-          timeFrom: RANGE.month,
-          bars: true,
-          width: 8,
-        },
+      dailyIndicatorBars(
+        'ev.energy_kwh',
+        { vi: 'Điện năng sạc theo ngày', en: 'Energy delivered per day' },
+        { alias: 'Điện năng', width: 8 },
       ),
     )
     .withPanel(

@@ -40,7 +40,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { INFLUX, InfluxQl } from './datasources.ts';
 import { INDICATORS, type IndicatorName } from './indicators.ts';
-import { latestIndicator } from './influxql.ts';
+import { indicatorSeries, latestIndicator } from './influxql.ts';
 
 /** Shown instead of an empty panel. */
 export const NO_DATA = 'Không có dữ liệu';
@@ -191,6 +191,25 @@ export function timeSeriesPanel(
   if (o.max !== undefined) p.max(o.max);
   if (o.transformations !== undefined) p.transformations([...o.transformations]);
   return p;
+}
+
+/** The chosen locality's daily points of one indicator over the last 35 days, as bars. */
+export function dailyIndicatorBars(
+  name: IndicatorName,
+  t: Omit<Text, 'about'> & { readonly note?: string },
+  o: { readonly alias: string } & Omit<Parameters<typeof timeSeriesPanel>[1], 'targets' | 'unit' | 'timeFrom' | 'bars'>,
+): timeseries.PanelBuilder {
+  const { alias, ...rest } = o;
+  return timeSeriesPanel(
+    { vi: t.vi, en: t.en, about: `${INDICATORS[name].en}${t.note === undefined ? '' : ` ${t.note}`} Last 35 days.` },
+    {
+      targets: [new InfluxQl(indicatorSeries([name], 'day')).alias(alias)],
+      unit: INDICATORS[name].unit,
+      timeFrom: RANGE.month,
+      bars: true,
+      ...rest,
+    },
+  );
 }
 
 /** One bar per series (a site, a reason, a sector), its latest value. */

@@ -8,13 +8,20 @@ import {
   IN_LOCALITY,
   IN_STATIONS,
   ident,
-  indicatorSeries,
   latestPerSite,
   meanPerDevice,
   metric,
   TIME_FILTER,
 } from './influxql.ts';
-import { barGaugePanel, indicatorStat, RANGE, tablePanel, timeSeriesPanel, valueText } from './panels.ts';
+import {
+  barGaugePanel,
+  dailyIndicatorBars,
+  indicatorStat,
+  RANGE,
+  tablePanel,
+  timeSeriesPanel,
+  valueText,
+} from './panels.ts';
 import { cityVariable, localityVariable, stationVariable } from './variables.ts';
 
 export const WASTEWATER_UID = 'hpg-wastewater';
@@ -63,22 +70,14 @@ export function wastewater(): Dashboard {
       ),
     )
     .withPanel(
-      timeSeriesPanel(
+      dailyIndicatorBars(
+        'wastewater.plants_compliant_pct',
         {
           vi: 'Tỷ lệ cơ sở đạt chuẩn theo ngày',
           en: 'Plants compliant per day',
-          about: `${INDICATORS['wastewater.plants_compliant_pct'].en} The dashed line is the 100 % target. Last 35 days.`,
+          note: 'The dashed line is the 100 % target.',
         },
-        {
-          targets: [new InfluxQl(indicatorSeries(['wastewater.plants_compliant_pct'], 'day')).alias('Đạt chuẩn')],
-          unit: 'percent',
-          timeFrom: RANGE.month,
-          target: target100,
-          bars: true,
-          min: 0,
-          max: 100,
-          width: 8,
-        },
+        { alias: 'Đạt chuẩn', target: target100, min: 0, max: 100, width: 8 },
       ),
     )
     .withPanel(
