@@ -1,18 +1,22 @@
 /**
  * Embedded-mode throughput: the all-in-one process (its own process, one core's worth of work)
  * fed by the load generator (a second process), against the raw broker ceiling measured in the
- * same run with the same load generator. Prints a table and writes JSON.
+ * same run with the same load generator; then publish → queryable latency: 200 probe readings
+ * among a fixed load (default 5,000 msg/s), each polled through the API until it is returned.
+ * CPU and RSS of the all-in-one (its /metrics) and of the load generator over the throughput
+ * phase. Prints a table and writes JSON (bench-results/embedded.json).
  *
- *   node bench/src/embedded.ts [devices=100] [seconds=15] [window=32]
+ *   node bench/src/embedded.ts [devices=100] [seconds=15] [window=32] [latencyRate=5000]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeBenchRegistry } from './bench-fleet.ts';
+import mqtt from 'mqtt';
+import { benchDeviceId, benchPassword, writeBenchRegistry } from './bench-fleet.ts';
 
-const [devicesArg = '100', secondsArg = '15', windowArg = '32'] = process.argv.slice(2);
+const [devicesArg = '100', secondsArg = '15', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '../..');
 
 function freePort(): Promise<number> {
@@ -49,7 +53,8 @@ async function metric(api: string, name: string, labels = ''): Promise<number> {
 const dir = mkdtempSync(join(tmpdir(), 'hpg-bench-'));
 try {
   const registry = join(dir, 'registry.json');
-  await writeBenchRegistry(registry, Number(devicesArg));
+  // One more device than the load generator uses: the latency probe.
+  await writeBenchRegistry(registry, Number(devicesArg) + 1);
 
   // Baseline: the broker alone (Aedes, no authentication, no ingest), same load generator.
   const ceilingPort = await freePort();
@@ -111,6 +116,7 @@ try {
     if (i > 100 || app.exitCode !== null) throw new Error('all-in-one did not start (HPG_LOG_LEVEL=warn shows why)');
     await new Promise((r) => setTimeout(r, 100));
   }
+  const cpu0 = await metric(api, 'hpg_process_cpu_seconds_total');
   const t0 = performance.now();
   const load = JSON.parse(
     await run(['bench/src/load.ts', `mqtt://127.0.0.1:${mqttPort}`, devicesArg, secondsArg, windowArg]),
@@ -121,8 +127,61 @@ try {
     if (stored >= load.acked) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const endToEnd = stored / ((performance.now() - t0) / 1000 - 0);
+  const wall = (performance.now() - t0) / 1000;
+  const endToEnd = stored / wall;
+  const appCpuPercent = (((await metric(api, 'hpg_process_cpu_seconds_total')) - cpu0) / wall) * 100;
   const rss = await metric(api, 'hpg_process_resident_memory_bytes');
+
+  // Latency: probes among a fixed-rate load, each polled through the API until it is stored.
+  const latencyLoad = run([
+    'bench/src/load.ts',
+    `mqtt://127.0.0.1:${mqttPort}`,
+    devicesArg,
+    '25',
+    windowArg,
+    latencyRateArg,
+  ]);
+  await new Promise((r) => setTimeout(r, 3_000));
+  const probeId = benchDeviceId(Number(devicesArg));
+  const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+    clientId: probeId,
+    username: probeId,
+    password: benchPassword(probeId),
+    clean: true,
+  });
+  const latencies: number[] = [];
+  const polls: Promise<void>[] = [];
+  const tsBase = Date.now() - 7_200_000;
+  for (let i = 0; i < 200; i++) {
+    const ts = tsBase + i;
+    const sentAt = performance.now();
+    await probe.publishAsync(
+      `hpg/v1/devices/${probeId}/meter`,
+      `{"v":1,"deviceId":"${probeId}","ts":"${new Date(ts).toISOString()}","metrics":{"energy_import":{"value":${i},"unit":"Wh"}}}`,
+      { qos: 1 },
+    );
+    polls.push(
+      (async () => {
+        for (let k = 0; k < 2_000; k++) {
+          const body = (await (
+            await fetch(`${api}/api/v1/readings?deviceId=${probeId}&from=${ts}&to=${ts + 1}`)
+          ).json()) as { count?: number };
+          if ((body.count ?? 0) > 0) {
+            latencies.push(performance.now() - sentAt);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })(),
+    );
+    await new Promise((r) => setTimeout(r, 80));
+  }
+  await Promise.all(polls);
+  await probe.endAsync();
+  await latencyLoad;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN);
   const refused = await metric(api, 'hpg_ingest_messages_total', '{outcome="refusal"}');
   app.kill('SIGTERM');
   await new Promise((r) => app.on('exit', r));
@@ -137,8 +196,17 @@ try {
     stored,
     refused,
     rssMb: Math.round(rss / 1e6),
+    allInOneCpuPercent: Math.round(appCpuPercent),
+    loadGeneratorCpuPercent: Math.round((load.cpuSeconds / wall) * 100),
+    latencyRateMsgPerSec: Number(latencyRateArg),
+    probes: latencies.length,
+    latencyP50Ms: pct(50),
+    latencyP95Ms: pct(95),
+    latencyP99Ms: pct(99),
   };
   console.table(result);
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(join(root, 'bench-results', 'embedded.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
