@@ -24,6 +24,7 @@ import { hashPassword } from '@hpg/registry';
 import mqtt from 'mqtt';
 import { freePort } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
+import { percentile } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = parseArgs({
@@ -144,10 +145,6 @@ const app = spawn(process.execPath, ['services/all-in-one/src/main.ts'], {
   },
 });
 children.push(app);
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 let zoneCursor = 0;
 /** Publishes `rate` detections/s for `seconds`, each a new pile; returns publish times by key. */

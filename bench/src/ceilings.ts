@@ -23,10 +23,9 @@ import { FieldKeyCache, readingLine } from '../../packages/store-influx/src/reco
 import { ROOT } from '../../tests/engines/engines.ts';
 import { benchDeviceId } from './bench-fleet.ts';
 import { CpuWindow, type ProcUsage, restOfMachine, round1 } from './proc-stats.ts';
+import { int, sleep } from './stack.ts';
 
 export type Log = (message: string) => void;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** What the load generator (load.ts) prints. */
 export interface LoadResult {

@@ -10,24 +10,15 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
+import { freePort } from '../../tests/engines/engines.ts';
 import { benchDeviceId, benchPassword, writeBenchRegistry } from './bench-fleet.ts';
+import { percentile } from './stack.ts';
 
 const [devicesArg = '100', secondsArg = '15', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a !== null ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 function run(args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((res, rej) => {
@@ -180,8 +171,7 @@ try {
   await probe.endAsync();
   await latencyLoad;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN);
+  const pct = (p: number) => Math.round(percentile(latencies, p));
   const refused = await metric(api, 'hpg_ingest_messages_total', '{outcome="refusal"}');
   app.kill('SIGTERM');
   await new Promise((r) => app.on('exit', r));

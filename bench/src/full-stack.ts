@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { influxCeiling, kafkaCeiling, loadUsage, mosquittoCeiling, readingRecordBytes, runLoad } from './ceilings.ts';
 import { CpuWindow, MACHINE_CPU_PERCENT, type ProcUsage, restOfMachine, round1 } from './proc-stats.ts';
-import { BenchStack, influxQuery, int, root, sleep, storedReadings } from './stack.ts';
+import { BenchStack, influxQuery, int, percentile, root, sleep, storedReadings } from './stack.ts';
 
 const [devicesArg = '100', secondsArg = '20', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const devices = Number(devicesArg);
@@ -45,10 +45,6 @@ const stack = new BenchStack();
 const benchStarted = performance.now();
 const log = (m: string) =>
   process.stderr.write(`[bench ${Math.round((performance.now() - benchStarted) / 1000)} s] ${m}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
 

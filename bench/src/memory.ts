@@ -106,10 +106,9 @@ try {
       writerPeakRssMb: round1(peak.writer / 1048576),
       ingestCpuSeconds: round1(cpu.ingest),
       writerCpuSeconds: round1(cpu.writer),
+      atPeak,
     };
     log(`  ${JSON.stringify(result)}`);
-    log(`  memory at peak RSS (MB): ${JSON.stringify(atPeak)}`);
-    (result as Record<string, unknown>).atPeak = atPeak;
     phases.push(result);
     await stack.stopService(ingest);
     await stack.stopService(writer);

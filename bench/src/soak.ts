@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './ceilings.ts';
-import { type ProcSample, readProc, readServiceMetrics, round1 } from './proc-stats.ts';
+import { readProc, readServiceMetrics, round1 } from './proc-stats.ts';
 import { BenchStack, int, root, sleep, storedReadings } from './stack.ts';
 
 const [minutesArg = '30', rateArg = '10000', devicesArg = '100', windowArg = '32'] = process.argv.slice(2);
@@ -55,7 +55,7 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 const mean = (ys: readonly number[]) => ys.reduce((a, b) => a + b, 0) / Math.max(1, ys.length);
 
-export function trend(samples: readonly Sample[], name: string, runSeconds: number) {
+function trend(samples: readonly Sample[], name: string, runSeconds: number) {
   const steady = samples.filter((s) => s.atSeconds >= runSeconds / 6 && Number.isFinite(s.rssMb[name]));
   const third = Math.max(1, Math.floor(steady.length / 3));
   const first = mean(steady.slice(0, third).map((s) => s.rssMb[name] as number));
@@ -94,7 +94,7 @@ try {
     while (loading) {
       await sleep(sampleSeconds * 1000);
       const read = async (ops: string) => (await readServiceMetrics(ops))?.rssBytes;
-      const proc = (pid: number) => (readProc(pid) as ProcSample | undefined)?.rssBytes;
+      const proc = (pid: number) => readProc(pid)?.rssBytes;
       const s: Sample = {
         atSeconds: Math.round((performance.now() - t0) / 1000),
         stored: await storedReadings(engines.influx.url, 'bench'),

@@ -14,6 +14,11 @@ export const root = resolve(import.meta.dirname, '../..');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** The p-th percentile of ascending `sorted` (nearest rank below); NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
 export interface Engines {
   readonly mq: Awaited<ReturnType<typeof startMosquitto>>;
   readonly kafka: Awaited<ReturnType<typeof startKafka>>;
