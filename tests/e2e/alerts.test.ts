@@ -14,7 +14,7 @@ import { createLogger } from '@hpg/platform';
 import { eventually } from '@hpg/ports/testing';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICES, PASSWORD, writeFleetRegistry } from './fleet-fixture.ts';
+import { DEVICES, PASSWORD, policeRules, writeFleetRegistry } from './fleet-fixture.ts';
 
 const SECRET = 'police-vinh-am-shared-secret-0123456789';
 
@@ -51,27 +51,10 @@ describe('dumping alert to the commune police, end to end', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const port = (receiver.address() as { port: number }).port;
-    const rules = {
-      version: 1,
-      localities: [
-        {
-          localityId: 'hai-phong',
-          dumping: { labels: ['waste'], minScore: 0.7, dedupeWindowMinutes: 60, severity: 'high' },
-          contacts: {
-            police: {
-              escalateAfterMinutes: 15,
-              chain: [
-                {
-                  id: 'ca-vinh-am',
-                  name: 'Công an xã Vĩnh Am',
-                  reach: { webhook: { url: `http://127.0.0.1:${port}/hook`, secretRef: 'police-vinh-am' } },
-                },
-              ],
-            },
-          },
-        },
-      ],
-    };
+    const rules = policeRules(
+      { webhook: { url: `http://127.0.0.1:${port}/hook`, secretRef: 'police-vinh-am' } },
+      { minScore: 0.7, escalateAfterMinutes: 15, severity: 'high' },
+    );
     writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
     writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ 'police-vinh-am': SECRET }));
     const config = AllInOneConfigSchema.parse({

@@ -19,6 +19,7 @@ import { eventually } from '@hpg/ports/testing';
 import { hashPassword } from '@hpg/registry';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policeRules } from './fleet-fixture.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -156,27 +157,12 @@ describe('evidence access, audit and retention through the all-in-one', () => {
     );
     writeFileSync(
       join(dir, 'rules.json'),
-      JSON.stringify({
-        version: 1,
-        localities: [
-          {
-            localityId: 'hai-phong',
-            dumping: { labels: ['waste'], minScore: 0.7, dedupeWindowMinutes: 60, severity: 'high' },
-            contacts: {
-              police: {
-                escalateAfterMinutes: 15,
-                chain: [
-                  {
-                    id: 'ca-vinh-am',
-                    name: 'Công an xã Vĩnh Am',
-                    reach: { webhook: { url: policeUrl, secretRef: 'police' } },
-                  },
-                ],
-              },
-            },
-          },
-        ],
-      }),
+      JSON.stringify(
+        policeRules(
+          { webhook: { url: policeUrl, secretRef: 'police' } },
+          { minScore: 0.7, escalateAfterMinutes: 15, severity: 'high' },
+        ),
+      ),
     );
     writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ police: HOOK_SECRET }));
     const config = AllInOneConfigSchema.parse({

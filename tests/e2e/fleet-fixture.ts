@@ -128,26 +128,39 @@ export async function writeFleetUsers(dir: string): Promise<string> {
   return file;
 }
 
-/** Alert rules for the fleet registry: dumping in Vĩnh Am to its police by email (no real mail goes out in tests). */
-export function writeFleetAlertRules(dir: string): string {
-  const file = join(dir, 'rules.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      version: 1,
-      localities: [
-        {
-          localityId: 'hai-phong',
-          dumping: { labels: ['waste'], minScore: 0.5, dedupeWindowMinutes: 60 },
-          contacts: {
-            police: {
-              escalateAfterMinutes: 30,
-              chain: [{ id: 'ca-vinh-am', name: 'CA', reach: { email: 'ca@example.org' } }],
-            },
+/**
+ * Alert rules for the city: dumping (label `waste`) to the police of Vĩnh Am through `reach`
+ * (email, or a signed webhook in tests that receive it), deduplicated over 60 minutes.
+ */
+export function policeRules(
+  reach: Record<string, unknown>,
+  o: { minScore?: number; escalateAfterMinutes?: number; severity?: string } = {},
+) {
+  return {
+    version: 1,
+    localities: [
+      {
+        localityId: 'hai-phong',
+        dumping: {
+          labels: ['waste'],
+          minScore: o.minScore ?? 0.5,
+          dedupeWindowMinutes: 60,
+          ...(o.severity === undefined ? {} : { severity: o.severity }),
+        },
+        contacts: {
+          police: {
+            escalateAfterMinutes: o.escalateAfterMinutes ?? 30,
+            chain: [{ id: 'ca-vinh-am', name: 'Công an xã Vĩnh Am', reach }],
           },
         },
-      ],
-    }),
-  );
+      },
+    ],
+  };
+}
+
+/** The police rules by email (no real mail goes out in tests), written to `dir/rules.json`. */
+export function writeFleetAlertRules(dir: string): string {
+  const file = join(dir, 'rules.json');
+  writeFileSync(file, JSON.stringify(policeRules({ email: 'ca@example.org' })));
   return file;
 }
