@@ -74,7 +74,12 @@ export async function startApi(deps: ApiDeps, config: ApiConfig): Promise<Api> {
   // Before any route: the OpenAPI document lists what was really registered, with its policy.
   const registered = collectRoutes(app);
   installSignIn(app, deps.registry, deps.auth);
-  app.get('/api/v1/openapi.json', { config: { auth: { public: true } } }, async () => openApiDocument(registered()));
+  // Built once, on first request: no route can be added once the server listens.
+  let openApi: Record<string, unknown> | undefined;
+  app.get('/api/v1/openapi.json', { config: { auth: { public: true } } }, async () => {
+    openApi ??= openApiDocument(registered());
+    return openApi;
+  });
   /** The caller (routes with a permission always have one). */
   const who = (req: FastifyRequest): Principal => principalOf(req) as Principal;
   const outOfScope = (reply: FastifyReply, what: string) =>
