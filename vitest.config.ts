@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: roots.map((r) => `${r}*.int.test.ts`),
-          globalSetup: ['tests/engines/global-setup.ts'],
+          globalSetup: ['tests/build-setup.ts', 'tests/engines/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // The engines are shared and the machine has 2 cores: one integration file at a time.

@@ -24,7 +24,7 @@ import { hashPassword } from '@hpg/registry';
 import mqtt from 'mqtt';
 import { freePort } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
-import { percentile } from './stack.ts';
+import { percentile, serviceArgs } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = parseArgs({
@@ -126,7 +126,7 @@ writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ 'bench-police': SECRET
 // --- the pipeline ------------------------------------------------------------------------------
 const mqttPort = await freePort();
 const apiPort = await freePort();
-const app = spawn(process.execPath, ['services/all-in-one/src/main.ts'], {
+const app = spawn(process.execPath, await serviceArgs('all-in-one'), {
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {

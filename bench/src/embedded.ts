@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from '../../tests/engines/engines.ts';
 import { benchDeviceId, benchPassword, writeBenchRegistry } from './bench-fleet.ts';
-import { percentile } from './stack.ts';
+import { percentile, serviceArgs } from './stack.ts';
 
 const [devicesArg = '100', secondsArg = '15', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '../..');
@@ -84,7 +84,7 @@ try {
       ],
     }),
   );
-  const app = spawn(process.execPath, ['services/all-in-one/src/main.ts'], {
+  const app = spawn(process.execPath, await serviceArgs('all-in-one'), {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -5,16 +5,16 @@
  *   pnpm bench:memory [seconds=20] [devices=100] [window=32]
  *
  * The same pipeline phase twice on one set of fresh engines (Mosquitto, Kafka, InfluxDB): the
- * load generator at full speed for `seconds`, ingest and writer as their own processes,
- *   before  with Node's defaults: on a machine with much memory V8 sizes the young generation
- *           to 2 × 64 MB semi-spaces, which a busy service fills between scavenges;
- *   after   with the services' launch flags (SERVICE_NODE_FLAGS: semi-spaces of 16 MB).
+ * load generator at full speed for `seconds`, ingest and writer as their own processes with the
+ * services' launch flags (SERVICE_NODE_FLAGS),
+ *   before  from their TypeScript sources: Node strips the types as each module loads and keeps
+ *           the stripper (WebAssembly) and the sources for the life of the process;
+ *   after   from their bundles (scripts/build.ts), as production starts them.
  * Reported per phase: msg/s acknowledged and stored, each service's peak RSS (sampled every
  * second from its /metrics) and CPU, and the after / before ratios. bench-results/memory.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NODE_FLAGS } from '@hpg/platform';
 import { runLoad } from './ceilings.ts';
 import { readServiceMetrics, round1 } from './proc-stats.ts';
 import { BenchStack, int, root, sleep, storedReadings } from './stack.ts';
@@ -47,9 +47,9 @@ try {
   log('starting Mosquitto, Kafka and InfluxDB');
   const engines = await stack.engines();
   const phases: Record<string, unknown>[] = [];
-  for (const [phase, flags] of [
-    ['before (Node defaults)', [] as string[]],
-    ['after (SERVICE_NODE_FLAGS)', [...SERVICE_NODE_FLAGS]],
+  for (const [phase, from] of [
+    ['before (TypeScript sources)', 'source'],
+    ['after (bundles)', 'bundle'],
   ] as const) {
     const database = `bench_${phases.length}`;
     const env = await stack.pipelineEnv(engines, devices, database);
@@ -57,9 +57,9 @@ try {
     env.HPG_KAFKA_PREFIX = `bench${phases.length}.`;
     env.HPG_MQTT_CLIENT_ID = `bench-ingest-${phases.length}`;
     env.HPG_MQTT_SHARE_GROUP = `bench-ingest-${phases.length}`;
-    log(`${phase}: starting writer and ingest ${flags.join(' ')}`);
-    const writer = await stack.service('writer', env, flags);
-    const ingest = await stack.service('ingest', env, flags);
+    log(`${phase}: starting writer and ingest`);
+    const writer = await stack.service('writer', env, from);
+    const ingest = await stack.service('ingest', env, from);
     const peak = { ingest: 0, writer: 0 };
     const atPeak: Record<string, Record<string, number>> = {};
     const cpu0 = {
@@ -98,7 +98,7 @@ try {
     };
     const result = {
       phase,
-      flags: flags.join(' ') || '(none)',
+      from,
       ackedMsgPerSec: Math.round(load.rate),
       storedMsgPerSec: Math.round(stored / seconds),
       sentEqualsStored: stored === load.acked,

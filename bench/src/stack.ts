@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '@hpg/platform';
+import { buildServices, serviceBundle } from '../../scripts/build.ts';
 import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
 
@@ -17,6 +18,24 @@ export const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The p-th percentile of ascending `sorted` (nearest rank below); NaN when empty. */
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const bundles = new Map<string, Promise<unknown>>();
+
+/**
+ * How a bench starts a service the way production does: the launch flags and the service's bundle
+ * (`services/<name>/dist/main.mjs`, built from the current sources once per bench process).
+ * `from: 'source'` runs its TypeScript instead (Node strips the types as it loads), for before/after.
+ */
+export async function serviceArgs(name: string, from: 'bundle' | 'source' = 'bundle'): Promise<string[]> {
+  if (from === 'source') return [...SERVICE_NODE_FLAGS, join('services', name, 'src', 'main.ts')];
+  let built = bundles.get(name);
+  if (built === undefined) {
+    built = buildServices([name]);
+    bundles.set(name, built);
+  }
+  await built;
+  return [...SERVICE_NODE_FLAGS, serviceBundle(name)];
 }
 
 export interface Engines {
@@ -88,12 +107,8 @@ export class BenchStack {
     };
   }
 
-  /** A service (`services/<name>/src/main.ts`) as its own process, once its ops endpoint is healthy. */
-  async service(
-    name: string,
-    env: Record<string, string>,
-    nodeArgs: readonly string[] = SERVICE_NODE_FLAGS,
-  ): Promise<Service> {
+  /** A service as its own process (see serviceArgs), once its ops endpoint is healthy. */
+  async service(name: string, env: Record<string, string>, from: 'bundle' | 'source' = 'bundle'): Promise<Service> {
     const port = await freePort();
     // HPG_BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops (bench/src/profile-summary.ts reads them).
     const profileDir = process.env.HPG_BENCH_PROFILE_DIR;
@@ -101,7 +116,7 @@ export class BenchStack {
       profileDir === undefined
         ? []
         : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`];
-    const child = spawn(process.execPath, [...nodeArgs, ...profiling, `services/${name}/src/main.ts`], {
+    const child = spawn(process.execPath, [...profiling, ...(await serviceArgs(name, from))], {
       cwd: root,
       env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -2,10 +2,10 @@
  * The API as its own process, reading what the writer stored in InfluxDB.
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { reading, T0 } from '@hpg/ports/testing';
 import { openInfluxStore } from '@hpg/store-influx';
 import { describe, expect, inject, it } from 'vitest';
+import { serviceBundle } from '../../scripts/build.ts';
 import { USER_PASSWORD, writeFleetRegistry, writeFleetUsers } from '../e2e/fleet-fixture.ts';
 import { freePort, ROOT } from '../engines/engines.ts';
 import { isolation } from './stack.ts';
@@ -32,7 +32,7 @@ describeWithInflux('API process on InfluxDB', () => {
     await store.close();
     const { dir, file } = await writeFleetRegistry();
     const port = await freePort();
-    const child = spawn(process.execPath, [join(ROOT, 'services/api/src/main.ts')], {
+    const child = spawn(process.execPath, [serviceBundle('api')], {
       cwd: ROOT,
       env: {
         ...process.env,

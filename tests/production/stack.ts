@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '@hpg/platform';
 import mqtt, { type MqttClient } from 'mqtt';
+import { serviceBundle } from '../../scripts/build.ts';
 import type { EnginesInfo } from '../engines/engines.ts';
 import { freePort, ROOT } from '../engines/engines.ts';
 
@@ -69,7 +70,7 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, 'services', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, serviceBundle(name)], {
     cwd: ROOT,
     env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
