@@ -22,6 +22,8 @@ export const MACHINE_CPU_PERCENT = cpus().length * 100;
 export interface ProcSample {
   readonly cpuSeconds: number;
   readonly rssBytes: number;
+  /** JS heap in use (our services only: their /metrics). */
+  readonly heapUsedBytes?: number;
 }
 
 /** user + system CPU time and RSS of a live process; undefined once it is gone. */
@@ -48,7 +50,11 @@ export async function readServiceMetrics(ops: string, prefix = 'hpg_'): Promise<
       const line = text.split('\n').find((l) => l.startsWith(`${prefix}${name} `));
       return line === undefined ? Number.NaN : Number(line.split(' ')[1]);
     };
-    return { cpuSeconds: value('process_cpu_seconds_total'), rssBytes: value('process_resident_memory_bytes') };
+    return {
+      cpuSeconds: value('process_cpu_seconds_total'),
+      rssBytes: value('process_resident_memory_bytes'),
+      heapUsedBytes: value('nodejs_heap_size_used_bytes'),
+    };
   } catch {
     return undefined;
   }

@@ -38,6 +38,8 @@ interface Sample {
   readonly atSeconds: number;
   readonly stored: number;
   readonly rssMb: Record<string, number>;
+  /** The services' JS heap in use: whether a growing RSS is live objects or the allocator's. */
+  readonly heapUsedMb: Record<string, number>;
 }
 
 /** Least-squares slope of y over x. */
@@ -55,22 +57,25 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 const mean = (ys: readonly number[]) => ys.reduce((a, b) => a + b, 0) / Math.max(1, ys.length);
 
-function trend(samples: readonly Sample[], name: string, runSeconds: number) {
-  const steady = samples.filter((s) => s.atSeconds >= runSeconds / 6 && Number.isFinite(s.rssMb[name]));
+function trend(samples: readonly Sample[], pick: (s: Sample) => number | undefined, runSeconds: number) {
+  const steady = samples
+    .filter((s) => s.atSeconds >= runSeconds / 6)
+    .map((s) => ({ at: s.atSeconds, mb: pick(s) ?? Number.NaN }))
+    .filter((s) => Number.isFinite(s.mb));
   const third = Math.max(1, Math.floor(steady.length / 3));
-  const first = mean(steady.slice(0, third).map((s) => s.rssMb[name] as number));
-  const last = mean(steady.slice(-third).map((s) => s.rssMb[name] as number));
+  const first = mean(steady.slice(0, third).map((s) => s.mb));
+  const last = mean(steady.slice(-third).map((s) => s.mb));
   const perTenMinutes =
     slope(
-      steady.map((s) => s.atSeconds),
-      steady.map((s) => s.rssMb[name] as number),
+      steady.map((s) => s.at),
+      steady.map((s) => s.mb),
     ) * 600;
   const grows = last > first * (1 + GROWTH_SHARE) && last - first > GROWTH_MB;
   return {
     samples: steady.length,
     firstThirdMb: round1(first),
     lastThirdMb: round1(last),
-    maxMb: round1(Math.max(...steady.map((s) => s.rssMb[name] as number))),
+    maxMb: round1(Math.max(...steady.map((s) => s.mb))),
     slopeMbPer10Min: round1(perTenMinutes),
     grows,
   };
@@ -93,14 +98,15 @@ try {
   const sampler = (async () => {
     while (loading) {
       await sleep(sampleSeconds * 1000);
-      const read = async (ops: string) => (await readServiceMetrics(ops))?.rssBytes;
       const proc = (pid: number) => readProc(pid)?.rssBytes;
+      const [i, w] = [await readServiceMetrics(ingest.ops), await readServiceMetrics(writer.ops)];
       const s: Sample = {
         atSeconds: Math.round((performance.now() - t0) / 1000),
         stored: await storedReadings(engines.influx.url, 'bench'),
+        heapUsedMb: { ingest: mb(i?.heapUsedBytes), writer: mb(w?.heapUsedBytes) },
         rssMb: {
-          ingest: mb(await read(ingest.ops)),
-          writer: mb(await read(writer.ops)),
+          ingest: mb(i?.rssBytes),
+          writer: mb(w?.rssBytes),
           mosquitto: mb(proc(engines.pids.mosquitto)),
           kafka: mb(proc(engines.pids.kafka)),
           influxd: mb(proc(engines.pids.influxd)),
@@ -111,7 +117,7 @@ try {
       const storedRate =
         prev === undefined ? s.stored / s.atSeconds : (s.stored - prev.stored) / (s.atSeconds - prev.atSeconds);
       log(
-        `${s.atSeconds} s: stored ${int(s.stored)} (${int(storedRate)}/s); RSS MB ingest ${s.rssMb.ingest}, writer ${s.rssMb.writer}, mosquitto ${s.rssMb.mosquitto}, kafka ${s.rssMb.kafka}, influxd ${s.rssMb.influxd}`,
+        `${s.atSeconds} s: stored ${int(s.stored)} (${int(storedRate)}/s); RSS MB ingest ${s.rssMb.ingest} (heap ${s.heapUsedMb.ingest}), writer ${s.rssMb.writer} (heap ${s.heapUsedMb.writer}), mosquitto ${s.rssMb.mosquitto}, kafka ${s.rssMb.kafka}, influxd ${s.rssMb.influxd}`,
       );
     }
   })();
@@ -125,7 +131,14 @@ try {
     await sleep(500);
   }
   const trends = Object.fromEntries(
-    ['ingest', 'writer', 'mosquitto', 'kafka', 'influxd'].map((n) => [n, trend(samples, n, runSeconds)]),
+    ['ingest', 'writer', 'mosquitto', 'kafka', 'influxd'].map((n) => [
+      n,
+      trend(samples, (s) => s.rssMb[n], runSeconds),
+    ]),
+  );
+  // Not judged: what the services' RSS is made of (live JS objects, or pages the allocator keeps).
+  const heapTrends = Object.fromEntries(
+    ['ingest', 'writer'].map((n) => [`${n} JS heap used`, trend(samples, (s) => s.heapUsedMb[n], runSeconds)]),
   );
   const judged = ['ingest', 'writer', 'mosquitto', 'kafka'];
   const report = {
@@ -137,6 +150,7 @@ try {
     sentEqualsStored: stored === result.acked,
     loadErrors: result.errors,
     trends,
+    heapTrends,
     flat: judged.every((n) => trends[n]?.grows === false),
     sampleSeconds,
     samples,
@@ -150,14 +164,21 @@ try {
   console.log(`RSS after warm-up (${Math.round(runSeconds / 6)} s): first third vs last third, slope`);
   console.table(
     Object.fromEntries(
-      Object.entries(trends).map(([n, t]) => [
+      Object.entries({ ...trends, ...heapTrends }).map(([n, t]) => [
         n,
         {
           'first third MB': t.firstThirdMb,
           'last third MB': t.lastThirdMb,
           'max MB': t.maxMb,
           'MB / 10 min': t.slopeMbPer10Min,
-          trend: n === 'influxd' ? 'follows its data (not judged)' : t.grows ? 'GROWS' : 'flat',
+          trend:
+            n === 'influxd'
+              ? 'follows its data (not judged)'
+              : n in heapTrends
+                ? `${t.grows ? 'grows' : 'flat'} (not judged)`
+                : t.grows
+                  ? 'GROWS'
+                  : 'flat',
         },
       ]),
     ),
