@@ -28,14 +28,18 @@ const bundles = new Map<string, Promise<unknown>>();
  * `from: 'source'` runs its TypeScript instead (Node strips the types as it loads), for before/after.
  */
 export async function serviceArgs(name: string, from: 'bundle' | 'source' = 'bundle'): Promise<string[]> {
-  if (from === 'source') return [...SERVICE_NODE_FLAGS, join('services', name, 'src', 'main.ts')];
+  // HPG_BENCH_PROFILE_DIR: the service writes a V8 CPU profile there when it stops (bench/src/profile-summary.ts reads it).
+  const dir = process.env.HPG_BENCH_PROFILE_DIR;
+  const profiling =
+    dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
+  if (from === 'source') return [...SERVICE_NODE_FLAGS, ...profiling, join('services', name, 'src', 'main.ts')];
   let built = bundles.get(name);
   if (built === undefined) {
     built = buildServices([name]);
     bundles.set(name, built);
   }
   await built;
-  return [...SERVICE_NODE_FLAGS, serviceBundle(name)];
+  return [...SERVICE_NODE_FLAGS, ...profiling, serviceBundle(name)];
 }
 
 export interface Engines {
@@ -110,13 +114,7 @@ export class BenchStack {
   /** A service as its own process (see serviceArgs), once its ops endpoint is healthy. */
   async service(name: string, env: Record<string, string>, from: 'bundle' | 'source' = 'bundle'): Promise<Service> {
     const port = await freePort();
-    // HPG_BENCH_PROFILE_DIR: each service writes a V8 CPU profile there when it stops (bench/src/profile-summary.ts reads them).
-    const profileDir = process.env.HPG_BENCH_PROFILE_DIR;
-    const profiling =
-      profileDir === undefined
-        ? []
-        : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`];
-    const child = spawn(process.execPath, [...profiling, ...(await serviceArgs(name, from))], {
+    const child = spawn(process.execPath, await serviceArgs(name, from), {
       cwd: root,
       env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],

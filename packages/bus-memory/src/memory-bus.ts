@@ -38,6 +38,20 @@ export interface MemoryBusOptions {
 interface Entry {
   readonly key: string;
   readonly value: unknown;
+  /**
+   * The record checked against its topic's schema, once, by the first consumer group to read it;
+   * every other group gets the same (frozen) result instead of parsing it again.
+   */
+  checked?: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+}
+
+/** Freezes a parsed record and everything in it, so groups sharing it cannot change it for each other. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 interface Member {
@@ -167,7 +181,7 @@ export class MemoryBus implements Bus {
         await p.space.wait();
         if (this.#closed) throw new PortError('bus_closed', 'the bus closed while waiting', { canRetry: false });
       }
-      p.entries.push({ key: r.key, value: r.value });
+      p.entries.push({ key: r.key, value: r.value, checked: undefined });
       if (p.committed.size === 0) p.trim(this.#capacity);
       p.data.fire();
     }
@@ -241,11 +255,18 @@ export class MemoryBus implements Bus {
       const entries: Entry[] = [];
       for (let o = from; o < to; o++) {
         const e = p.at(o);
-        const parsed = schema.safeParse(e.value);
-        if (parsed.success) {
-          batch.push(parsed.data);
+        let checked = e.checked;
+        if (checked === undefined) {
+          const parsed = schema.safeParse(e.value);
+          checked = parsed.success
+            ? { ok: true, value: deepFreeze(parsed.data) }
+            : { ok: false, error: `invalid record: ${parsed.error.message}` };
+          e.checked = checked;
+        }
+        if (checked.ok) {
+          batch.push(checked.value);
           entries.push(e);
-        } else this.#deadLetter(topicName, groupName, e, `invalid record: ${parsed.error.message}`, 0);
+        } else this.#deadLetter(topicName, groupName, e, checked.error, 0);
       }
       const work = this.#deliver(topicName, groupName, owner, batch, entries, p, to);
       const inFlight = group.inFlight.get(owner);
