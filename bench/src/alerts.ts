@@ -20,6 +20,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SERVICE_ENV } from '@hpg/platform';
 import { hashPassword } from '@hpg/registry';
 import mqtt from 'mqtt';
 import { freePort } from '../../tests/engines/engines.ts';
@@ -131,6 +132,7 @@ const app = spawn(process.execPath, await serviceArgs('all-in-one'), {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {
     ...process.env,
+    ...SERVICE_ENV,
     HPG_REGISTRY: registryFile,
     HPG_MQTT_PORT: String(mqttPort),
     HPG_API_PORT: String(apiPort),

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVICE_ENV } from '@hpg/platform';
 import mqtt from 'mqtt';
 import { freePort } from '../../tests/engines/engines.ts';
 import { benchDeviceId, benchPassword, writeBenchRegistry } from './bench-fleet.ts';
@@ -89,6 +90,7 @@ try {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
+      ...SERVICE_ENV,
       HPG_REGISTRY: registry,
       HPG_MQTT_PORT: String(mqttPort),
       HPG_API_PORT: String(apiPort),

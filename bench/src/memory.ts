@@ -1,17 +1,20 @@
 /**
- * Memory of ingest and writer at full load, before and after an optimisation, in one run on the
+ * Memory of ingest and writer at full load, step by step through its optimisations, in one run on the
  * same engines (issue #8: each service ≤ 250 MB RSS at 20,000 msg/s).
  *
  *   pnpm bench:memory [seconds=20] [devices=100] [window=32]
  *
- * The same pipeline phase twice on one set of fresh engines (Mosquitto, Kafka, InfluxDB): the
- * load generator at full speed for `seconds`, ingest and writer as their own processes with the
- * services' launch flags (SERVICE_NODE_FLAGS),
- *   before  from their TypeScript sources: Node strips the types as each module loads and keeps
- *           the stripper (WebAssembly) and the sources for the life of the process;
- *   after   from their bundles (scripts/build.ts), as production starts them.
+ * The same pipeline phase four times on one set of fresh engines (Mosquitto, Kafka, InfluxDB):
+ * the load generator at full speed for `seconds`, ingest and writer as their own processes with
+ * the services' launch flags (SERVICE_NODE_FLAGS), each step one optimisation:
+ *   1. from their TypeScript sources (Node strips the types as each module loads and keeps the
+ *      stripper, WebAssembly, and the sources for the life of the process), fetching 1 MB of
+ *      each Kafka partition at a time (kafkajs' default);
+ *   2. from their bundles (scripts/build.ts), as production starts them;
+ *   3. and fetching 256 KB of each partition (HPG_KAFKA_FETCH_PARTITION_BYTES' default);
+ *   4. and with two malloc arenas (SERVICE_ENV: MALLOC_ARENA_MAX=2).
  * Reported per phase: msg/s acknowledged and stored, each service's peak RSS (sampled every
- * second from its /metrics) and CPU, and the after / before ratios. bench-results/memory.json.
+ * second from its /metrics) and CPU, and each step's ratios. bench-results/memory.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,12 +50,15 @@ try {
   log('starting Mosquitto, Kafka and InfluxDB');
   const engines = await stack.engines();
   const phases: Record<string, unknown>[] = [];
-  for (const [phase, from] of [
-    ['before (TypeScript sources)', 'source'],
-    ['after (bundles)', 'bundle'],
+  for (const [phase, from, extraEnv] of [
+    // glibc reads MALLOC_ARENA_MAX as a number; 0 is its default (8 arenas a core).
+    ['sources, 1 MB fetches', 'source', { HPG_KAFKA_FETCH_PARTITION_BYTES: '1048576', MALLOC_ARENA_MAX: '0' }],
+    ['bundles, 1 MB fetches', 'bundle', { HPG_KAFKA_FETCH_PARTITION_BYTES: '1048576', MALLOC_ARENA_MAX: '0' }],
+    ['bundles, 256 KB fetches', 'bundle', { MALLOC_ARENA_MAX: '0' }],
+    ['and 2 malloc arenas (now)', 'bundle', {}],
   ] as const) {
     const database = `bench_${phases.length}`;
-    const env = await stack.pipelineEnv(engines, devices, database);
+    const env: Record<string, string> = { ...(await stack.pipelineEnv(engines, devices, database)), ...extraEnv };
     // Each phase its own topics and consumer groups, so the second reads nothing of the first.
     env.HPG_KAFKA_PREFIX = `bench${phases.length}.`;
     env.HPG_MQTT_CLIENT_ID = `bench-ingest-${phases.length}`;
@@ -113,8 +119,10 @@ try {
     await stack.stopService(ingest);
     await stack.stopService(writer);
   }
-  const [before, after] = phases as { [k: string]: number }[];
-  const r = (k: string) => Number(((after?.[k] as number) / (before?.[k] as number)).toFixed(3));
+  const after = phases[3] as { [k: string]: number } | undefined;
+  // Each step against the phase before it, and the whole change (now / the first phase).
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+  const keys = ['storedMsgPerSec', 'ingestPeakRssMb', 'writerPeakRssMb', 'ingestCpuSeconds', 'writerCpuSeconds'];
   console.table(phases.map(({ atPeak: _a, ...p }) => p));
   console.log('memory at peak RSS (MB)');
   console.table(
@@ -126,14 +134,21 @@ try {
       })),
     ),
   );
-  const ratios = {
-    storedMsgPerSec: r('storedMsgPerSec'),
-    ingestPeakRssMb: r('ingestPeakRssMb'),
-    writerPeakRssMb: r('writerPeakRssMb'),
-    ingestCpuSeconds: r('ingestCpuSeconds'),
-    writerCpuSeconds: r('writerCpuSeconds'),
-  };
-  console.log('after / before');
+  const ratios = Object.fromEntries(
+    keys.map((k) => {
+      const [a, b, c, d] = phases.map((p) => p[k] as number) as [number, number, number, number];
+      return [
+        k,
+        {
+          'bundles / sources': ratio(b, a),
+          '256 KB / 1 MB fetches': ratio(c, b),
+          '2 arenas / default': ratio(d, c),
+          'now / first': ratio(d, a),
+        },
+      ];
+    }),
+  );
+  console.log('ratios, same run');
   console.table(ratios);
   const targetMb = 250;
   console.log(

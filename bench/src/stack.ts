@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SERVICE_NODE_FLAGS } from '@hpg/platform';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '@hpg/platform';
 import { buildServices, serviceBundle } from '../../scripts/build.ts';
 import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
@@ -116,7 +116,7 @@ export class BenchStack {
     const port = await freePort();
     const child = spawn(process.execPath, await serviceArgs(name, from), {
       cwd: root,
-      env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
+      env: { ...process.env, ...SERVICE_ENV, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     this.#children.push(child);

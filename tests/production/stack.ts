@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICE_NODE_FLAGS } from '@hpg/platform';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '@hpg/platform';
 import mqtt, { type MqttClient } from 'mqtt';
 import { serviceBundle } from '../../scripts/build.ts';
 import type { EnginesInfo } from '../engines/engines.ts';
@@ -72,7 +72,7 @@ export async function startService(
   let out = '';
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, serviceBundle(name)], {
     cwd: ROOT,
-    env: { ...process.env, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
+    env: { ...process.env, ...SERVICE_ENV, HPG_LOG_LEVEL: 'warn', HPG_OPS_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d) => {

@@ -46,6 +46,8 @@ export interface KafkaBusOptions {
   readonly replicationFactor?: number;
   /** How long publishes wait to be sent together (default 5 ms). */
   readonly lingerMs?: number;
+  /** Most bytes a consumer fetches of each partition at a time (default 256 KB). */
+  readonly fetchPartitionBytes?: number;
   /** Largest number of records sent in one request. */
   readonly maxRequestRecords?: number;
   /** Handler retry: backoff bounds, and attempts for errors that are not retryable. */
@@ -70,7 +72,9 @@ export class KafkaBus implements Bus {
   readonly #kafka: Kafka;
   readonly #producer: Producer;
   readonly #admin: Admin;
-  readonly #o: Required<Pick<KafkaBusOptions, 'partitions' | 'replicationFactor' | 'lingerMs' | 'maxRequestRecords'>> &
+  readonly #o: Required<
+    Pick<KafkaBusOptions, 'partitions' | 'replicationFactor' | 'lingerMs' | 'maxRequestRecords' | 'fetchPartitionBytes'>
+  > &
     KafkaBusOptions;
   readonly #retry: RetryPolicy;
   readonly #prefix: string;
@@ -84,7 +88,14 @@ export class KafkaBus implements Bus {
   #closing: Promise<void> | undefined;
 
   private constructor(options: KafkaBusOptions) {
-    this.#o = { partitions: 4, replicationFactor: 1, lingerMs: 5, maxRequestRecords: 10_000, ...options };
+    this.#o = {
+      partitions: 4,
+      replicationFactor: 1,
+      lingerMs: 5,
+      maxRequestRecords: 10_000,
+      fetchPartitionBytes: 262_144,
+      ...options,
+    };
     this.#retry = options.retry ?? { baseMs: 200, maxMs: 30_000, attemptsForUnknown: 3 };
     this.#prefix = options.prefix ?? '';
     const onLog = options.onClientLog;
@@ -208,6 +219,9 @@ export class KafkaBus implements Bus {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: Math.max(10, options.maxWaitMs ?? 100),
+      // What a consumer holds at once: this × its partitions (see KafkaConfigSchema).
+      maxBytesPerPartition: this.#o.fetchPartitionBytes,
+      maxBytes: this.#o.fetchPartitionBytes * this.#o.partitions,
       allowAutoTopicCreation: false,
     });
     let stopped = false;

@@ -1,10 +1,18 @@
 /**
- * The Node.js flags every service process is started with (the bench and test spawners, the
- * Compose file and the image set them the same way; see README, Operations).
+ * How every service process is started: its Node.js flags and its environment (the bench and
+ * test spawners, `pnpm start`, the image and so the Compose file set them the same way; see
+ * README, Production).
  *
  * --max-semi-space-size=16: V8 sizes the young generation from the machine's memory; on a host
- * with many GiB it grows to two 64 MB semi-spaces, which a service at 20,000 msg/s fills between
- * scavenges, so RSS sits ~100 MB higher for no gain. 16 MB semi-spaces keep each service's RSS
- * under its 250 MB budget at the same throughput (bench/src/memory.ts measures both in one run).
+ * with many GiB it grows to two 64 MB semi-spaces, which a busy service fills between scavenges,
+ * so RSS sits ~100 MB higher for no gain (measured in one run: ingest 386 → 279 MB, writer
+ * 340 → 263 MB, throughput 1.03).
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+
+/**
+ * MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (V8's GC helpers, libuv's pool) a
+ * malloc arena of its own, up to 8 per core, and keeps what each arena once held; two arenas
+ * hold the same work in less memory. bench/src/memory.ts measures it against the default.
+ */
+export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
