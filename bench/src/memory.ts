@@ -13,6 +13,9 @@
  *   2. from their bundles (scripts/build.ts), as production starts them;
  *   3. and fetching 256 KB of each partition (HPG_KAFKA_FETCH_PARTITION_BYTES' default);
  *   4. and with two malloc arenas (SERVICE_ENV: MALLOC_ARENA_MAX=2).
+ * With HPG_BENCH_BEFORE=<git ref>, two phases instead: the services bundled as they were at that
+ * commit (a worktree in the temporary directory), then as they are in the working tree: a code
+ * change's before/after in one run on the same engines.
  * Reported per phase: msg/s acknowledged and stored, each service's peak RSS (sampled every
  * second from its /metrics) and CPU, and each step's ratios. bench-results/memory.json.
  */
@@ -20,10 +23,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './ceilings.ts';
 import { readServiceMetrics, round1 } from './proc-stats.ts';
-import { BenchStack, int, root, sleep, storedReadings } from './stack.ts';
+import { BenchStack, int, root, type ServiceFrom, sleep, storedReadings } from './stack.ts';
 
 const [secondsArg = '20', devicesArg = '100', windowArg = '32'] = process.argv.slice(2);
 const devices = Number(devicesArg);
+/** HPG_BENCH_BEFORE=<git ref>: two phases instead, the services as bundled at that commit, then the working tree's. */
+const before = process.env.HPG_BENCH_BEFORE;
 const started = performance.now();
 const log = (m: string) =>
   process.stderr.write(`[memory ${Math.round((performance.now() - started) / 1000)} s] ${m}\n`);
@@ -50,13 +55,20 @@ try {
   log('starting Mosquitto, Kafka and InfluxDB');
   const engines = await stack.engines();
   const phases: Record<string, unknown>[] = [];
-  for (const [phase, from, extraEnv] of [
-    // glibc reads MALLOC_ARENA_MAX as a number; 0 is its default (8 arenas a core).
-    ['sources, 1 MB fetches', 'source', { HPG_KAFKA_FETCH_PARTITION_BYTES: '1048576', MALLOC_ARENA_MAX: '0' }],
-    ['bundles, 1 MB fetches', 'bundle', { HPG_KAFKA_FETCH_PARTITION_BYTES: '1048576', MALLOC_ARENA_MAX: '0' }],
-    ['bundles, 256 KB fetches', 'bundle', { MALLOC_ARENA_MAX: '0' }],
-    ['and 2 malloc arenas (now)', 'bundle', {}],
-  ] as const) {
+  const plan: readonly (readonly [string, ServiceFrom, Readonly<Record<string, string>>])[] =
+    before === undefined
+      ? [
+          // glibc reads MALLOC_ARENA_MAX as a number; 0 is its default (8 arenas a core).
+          ['sources, 1 MB fetches', 'source', { HPG_KAFKA_FETCH_PARTITION_BYTES: '1048576', MALLOC_ARENA_MAX: '0' }],
+          ['bundles, 1 MB fetches', 'bundle', { HPG_KAFKA_FETCH_PARTITION_BYTES: '1048576', MALLOC_ARENA_MAX: '0' }],
+          ['bundles, 256 KB fetches', 'bundle', { MALLOC_ARENA_MAX: '0' }],
+          ['and 2 malloc arenas (now)', 'bundle', {}],
+        ]
+      : [
+          [`before: ${before}`, { ref: before }, {}],
+          ['after: working tree', 'bundle', {}],
+        ];
+  for (const [phase, from, extraEnv] of plan) {
     const database = `bench_${phases.length}`;
     const env: Record<string, string> = { ...(await stack.pipelineEnv(engines, devices, database)), ...extraEnv };
     // Each phase its own topics and consumer groups, so the second reads nothing of the first.
@@ -119,7 +131,7 @@ try {
     await stack.stopService(ingest);
     await stack.stopService(writer);
   }
-  const after = phases[3] as { [k: string]: number } | undefined;
+  const after = phases.at(-1) as { [k: string]: number } | undefined;
   // Each step against the phase before it, and the whole change (now / the first phase).
   const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
   const keys = ['storedMsgPerSec', 'ingestPeakRssMb', 'writerPeakRssMb', 'ingestCpuSeconds', 'writerCpuSeconds'];
@@ -136,16 +148,12 @@ try {
   );
   const ratios = Object.fromEntries(
     keys.map((k) => {
-      const [a, b, c, d] = phases.map((p) => p[k] as number) as [number, number, number, number];
-      return [
-        k,
-        {
-          'bundles / sources': ratio(b, a),
-          '256 KB / 1 MB fetches': ratio(c, b),
-          '2 arenas / default': ratio(d, c),
-          'now / first': ratio(d, a),
-        },
-      ];
+      const v = phases.map((p) => p[k] as number);
+      const steps = v
+        .slice(1)
+        .map((x, i) => [`${phases[i + 1]?.phase} / ${phases[i]?.phase}`, ratio(x, v[i] as number)]);
+      if (v.length > 2) steps.push(['last / first', ratio(v.at(-1) as number, v[0] as number)]);
+      return [k, Object.fromEntries(steps)];
     }),
   );
   console.log('ratios, same run');

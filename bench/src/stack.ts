@@ -3,11 +3,12 @@
  * ports (infra/native), ingest and writer as their own processes, and a teardown that stops and
  * removes everything this run started, whatever failed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '@hpg/platform';
-import { buildServices, serviceBundle } from '../../scripts/build.ts';
+import { buildServices, bundleModule, serviceBundle } from '../../scripts/build.ts';
 import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
 
@@ -23,16 +24,56 @@ export function percentile(sorted: readonly number[], p: number): number {
 const bundles = new Map<string, Promise<unknown>>();
 
 /**
+ * Where a bench's service comes from: its bundle of the working tree (as production runs it), its
+ * TypeScript sources, or its bundle as it was at a git commit (a before/after in one run).
+ */
+export type ServiceFrom = 'bundle' | 'source' | { readonly ref: string };
+
+const checkouts = new Map<string, Promise<string>>();
+
+/**
+ * A service's bundle built from the repository at `ref`: a detached worktree of that commit in a
+ * temporary directory (its packages installed from the local store, offline first), bundled with
+ * today's build script; a bundle holds all it needs but Node's built-ins, so it runs from there.
+ */
+async function bundleAtRef(name: string, ref: string): Promise<string> {
+  let checkout = checkouts.get(ref);
+  if (checkout === undefined) {
+    checkout = (async () => {
+      const sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
+        cwd: root,
+        encoding: 'utf8',
+      }).trim();
+      const dir = join(tmpdir(), `hpg-bench-${sha.slice(0, 12)}`);
+      if (!existsSync(join(dir, 'package.json'))) {
+        execFileSync('git', ['worktree', 'add', '--detach', '--force', dir, sha], { cwd: root, stdio: 'ignore' });
+      }
+      execFileSync('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--ignore-scripts'], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+      return dir;
+    })();
+    checkouts.set(ref, checkout);
+  }
+  const dir = await checkout;
+  const file = join(dir, 'services', name, 'dist', 'main.mjs');
+  await bundleModule(join(dir, 'services', name, 'src', 'main.ts'), file);
+  return file;
+}
+
+/**
  * How a bench starts a service the way production does: the launch flags and the service's bundle
  * (`services/<name>/dist/main.mjs`, built from the current sources once per bench process).
  * `from: 'source'` runs its TypeScript instead (Node strips the types as it loads), for before/after.
  */
-export async function serviceArgs(name: string, from: 'bundle' | 'source' = 'bundle'): Promise<string[]> {
+export async function serviceArgs(name: string, from: ServiceFrom = 'bundle'): Promise<string[]> {
   // HPG_BENCH_PROFILE_DIR: the service writes a V8 CPU profile there when it stops (bench/src/profile-summary.ts reads it).
   const dir = process.env.HPG_BENCH_PROFILE_DIR;
   const profiling =
     dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`];
   if (from === 'source') return [...SERVICE_NODE_FLAGS, ...profiling, join('services', name, 'src', 'main.ts')];
+  if (typeof from === 'object') return [...SERVICE_NODE_FLAGS, ...profiling, await bundleAtRef(name, from.ref)];
   let built = bundles.get(name);
   if (built === undefined) {
     built = buildServices([name]);
@@ -112,7 +153,7 @@ export class BenchStack {
   }
 
   /** A service as its own process (see serviceArgs), once its ops endpoint is healthy. */
-  async service(name: string, env: Record<string, string>, from: 'bundle' | 'source' = 'bundle'): Promise<Service> {
+  async service(name: string, env: Record<string, string>, from: ServiceFrom = 'bundle'): Promise<Service> {
     const port = await freePort();
     const child = spawn(process.execPath, await serviceArgs(name, from), {
       cwd: root,

@@ -311,8 +311,11 @@ cmd_start() {
   local t0
   t0=$(now_s)
   printf '\n==== start %s ====\n' "$(date -Is)" >>"$STDOUT_LOG"
+  # A fixed heap (Xms = Xmx), committed at start (AlwaysPreTouch): the broker's RSS is its heap
+  # from the first second, so memory that grows later is real growth, not the JVM touching
+  # pages of a heap it already owns (the soak bench judges the broker's RSS trend).
   spawn_daemon "$PIDFILE" "$STDOUT_LOG" "$JAVA" \
-    -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
     -Djava.awt.headless=true -Dkafka.logs.dir="$LOG_DIR" \
     -Dlog4j2.configurationFile="$LOG4J_SERVER" \

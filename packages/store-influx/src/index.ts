@@ -1,4 +1,5 @@
 export * from './config.ts';
+export type { HttpAnswer, HttpInit, HttpRequest } from './http-request.ts';
 export type { InfluxAuth } from './influx-http.ts';
 export { InfluxStore, type InfluxStoreDeps, type InfluxStoreOptions, openInfluxStore } from './influx-store.ts';
 export { escapeKey, escapeMeasurement, formatFloat, quoteString } from './line-protocol.ts';

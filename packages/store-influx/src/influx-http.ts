@@ -1,5 +1,5 @@
 /**
- * The InfluxDB v1 HTTP API over Node's fetch: `POST /write`, `POST /query`, `GET /ping`.
+ * The InfluxDB v1 HTTP API (over http-request.ts): `POST /write`, `POST /query`, `GET /ping`.
  * 1.x serves it natively; 2.x and 3.x serve `/write` and `/query` as compatibility endpoints
  * (2.x maps `db`/`rp` to a bucket through a DBRP mapping; both take `Authorization: Token …`).
  *
@@ -18,6 +18,7 @@
  * being dead-lettered whole.
  */
 import { PortError } from '@hpg/ports';
+import type { HttpAnswer, HttpInit, HttpRequest } from './http-request.ts';
 import { parseQueryAnswer, type StatementResult } from './query-result.ts';
 import { backoffMs, type RetryPolicy, retryAfterMs } from './retry-policy.ts';
 
@@ -33,7 +34,7 @@ export interface InfluxHttpOptions {
 }
 
 export interface HttpDeps {
-  readonly fetch: typeof fetch;
+  readonly request: HttpRequest;
   /** Uniform in [0, 1), for the jitter. */
   readonly random: () => number;
   /** Waits `ms`, resolving early when `signal` aborts. */
@@ -41,9 +42,12 @@ export interface HttpDeps {
 }
 
 type Outcome =
-  | { readonly kind: 'ok'; readonly text: string; readonly headers: Headers }
+  | { readonly kind: 'ok'; readonly text: string; readonly header: (name: string) => string | null }
   | { readonly kind: 'transient'; readonly message: string; readonly waitMs?: number }
   | { readonly kind: 'fatal'; readonly error: PortError };
+
+/** A request as this client builds it; the signal is added per attempt. */
+type Request = Omit<HttpInit, 'signal'>;
 
 /** Answers that no retry within the call cures, but that are no fault of the records either. */
 const NOT_THE_RECORDS = new Set([401, 403, 404]);
@@ -97,10 +101,10 @@ export class InfluxHttp {
     const params = new URLSearchParams({ epoch: 'ms', chunked: 'true', chunk_size: '10000' });
     if (opts.database !== false) params.set('db', this.#o.database);
     // POST with the query in the body: no URL length limit, and 1.x takes any statement by POST.
-    const init: RequestInit = {
+    const init: Request = {
       method: 'POST',
-      // identity: fetch asks for gzip by default, and compressing large answers costs the server
-      // more CPU than the bytes saved on the usual local or LAN link (measured: bench:indicators).
+      // identity: no compressed answers; compressing large answers costs the server more CPU
+      // than the bytes saved on the usual local or LAN link (measured: bench:indicators).
       headers: {
         ...this.#headers,
         'content-type': 'application/x-www-form-urlencoded',
@@ -137,14 +141,14 @@ export class InfluxHttp {
     if (outcome.kind === 'transient') {
       throw new PortError('store_unavailable', `influx store: ping: ${outcome.message}`, { canRetry: true });
     }
-    return outcome.headers.get('x-influxdb-version') ?? 'unknown version';
+    return outcome.header('x-influxdb-version') ?? 'unknown version';
   }
 
   async #request(
     what: string,
     rejectCode: string,
     url: string,
-    init: RequestInit,
+    init: Request,
     maxAttempts = this.#o.retry.attempts,
   ): Promise<{ text: string }> {
     const policy = this.#o.retry;
@@ -169,24 +173,35 @@ export class InfluxHttp {
     }
   }
 
-  async #once(url: string, init: RequestInit, what: string, rejectCode: string): Promise<Outcome> {
-    const timeout = AbortSignal.timeout(this.#o.timeoutMs);
-    const signal = AbortSignal.any([this.#closing, timeout]);
-    let res: Response;
-    let text: string;
+  async #once(url: string, init: Request, what: string, rejectCode: string): Promise<Outcome> {
+    // One controller per request, aborted by its own timer or by close(), and let go when the
+    // request settles. (AbortSignal.any over the store's lifelong close signal leaves each
+    // request's composite signal registered on it after a timeout fired: nodejs/node#64476.)
+    const request = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      request.abort();
+    }, this.#o.timeoutMs);
+    const onClose = () => request.abort();
+    this.#closing.addEventListener('abort', onClose, { once: true });
+    if (this.#closing.aborted) request.abort();
+    let res: HttpAnswer;
     try {
-      res = await this.#deps.fetch(url, { ...init, signal });
-      // Read the whole body, also of errors: it carries the message, and it frees the connection.
-      text = await res.text();
+      // The whole body is read, also of errors: it carries the message, and it frees the connection.
+      res = await this.#deps.request(url, { ...init, signal: request.signal });
     } catch (err) {
       if (this.#closing.aborted) return { kind: 'fatal', error: closedError(what) };
-      if (timeout.aborted) return { kind: 'transient', message: `no answer within ${this.#o.timeoutMs} ms` };
+      if (timedOut) return { kind: 'transient', message: `no answer within ${this.#o.timeoutMs} ms` };
       return { kind: 'transient', message: networkMessage(err) };
+    } finally {
+      clearTimeout(timer);
+      this.#closing.removeEventListener('abort', onClose);
     }
-    if (res.ok) return { kind: 'ok', text, headers: res.headers };
-    const message = `HTTP ${res.status}: ${serverMessage(text) || res.statusText}`;
+    if (res.status >= 200 && res.status < 300) return { kind: 'ok', text: res.text, header: res.header };
+    const message = `HTTP ${res.status}: ${serverMessage(res.text) || res.statusText}`;
     if (res.status === 408 || res.status === 429 || res.status >= 500) {
-      const waitMs = retryAfterMs(res.headers.get('retry-after'));
+      const waitMs = retryAfterMs(res.header('retry-after'));
       return waitMs === undefined ? { kind: 'transient', message } : { kind: 'transient', message, waitMs };
     }
     if (NOT_THE_RECORDS.has(res.status)) {
@@ -221,7 +236,7 @@ export function serverMessage(body: string): string {
   return text.length > 1_000 ? `${text.slice(0, 1_000)}…` : text;
 }
 
-/** fetch says "fetch failed" and keeps the reason (ECONNREFUSED, a reset…) in `cause`. */
+/** A network error's message, with its cause's code and message where it keeps one in `cause`. */
 function networkMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause;

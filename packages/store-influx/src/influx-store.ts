@@ -60,6 +60,7 @@ import type {
   Store,
 } from '@hpg/ports';
 import { DAY_MS, PortError } from '@hpg/ports';
+import { createHttpTransport, type HttpTransport } from './http-request.ts';
 import { closedError, type HttpDeps, type InfluxAuth, InfluxHttp } from './influx-http.ts';
 import { checkRange, equals, equalsAny, fromTarget, quoteIdent, selectAll, whereClause } from './influxql.ts';
 import type { Series, StatementResult } from './query-result.ts';
@@ -132,7 +133,7 @@ export async function openInfluxStore(options: InfluxStoreOptions, deps: InfluxS
       retry: { ...DEFAULT_RETRY, ...options.retry },
     },
     batchSize,
-    { fetch: deps.fetch ?? globalThis.fetch, random: deps.random ?? Math.random, sleep: deps.sleep ?? sleep },
+    { random: deps.random ?? Math.random, sleep: deps.sleep ?? sleep, ...(deps.request && { request: deps.request }) },
   );
   if (options.createDatabase === true) {
     try {
@@ -167,12 +168,20 @@ export class InfluxStore implements Store {
   readonly #batchSize: number;
   readonly #closing = new AbortController();
   readonly #keys = new FieldKeyCache();
+  /** The store's own connections (none when the caller gave a request function). */
+  readonly #transport: HttpTransport | undefined;
 
-  constructor(options: ConstructorParameters<typeof InfluxHttp>[0], batchSize: number, deps: HttpDeps) {
+  constructor(
+    options: ConstructorParameters<typeof InfluxHttp>[0],
+    batchSize: number,
+    deps: Omit<HttpDeps, 'request'> & Partial<Pick<HttpDeps, 'request'>>,
+  ) {
     this.database = options.database;
     this.#rp = options.retentionPolicy;
     this.#batchSize = batchSize;
-    this.#http = new InfluxHttp(options, deps, this.#closing.signal);
+    this.#transport = deps.request === undefined ? createHttpTransport() : undefined;
+    const request = deps.request ?? (this.#transport as HttpTransport).request;
+    this.#http = new InfluxHttp(options, { ...deps, request }, this.#closing.signal);
   }
 
   /** `CREATE DATABASE` (idempotent in 1.x). */
@@ -360,6 +369,7 @@ export class InfluxStore implements Store {
   /** Idempotent; requests in flight (and their retries) stop and reject with `store_closed`. */
   async close(): Promise<void> {
     this.#closing.abort();
+    this.#transport?.close();
   }
 
   #ensureOpen(what: string): void {

@@ -6,6 +6,7 @@ import type { Reading } from '@hpg/contracts';
 import { PortError } from '@hpg/ports';
 import { describeStoreContract, detection, reading, refusal, T0 } from '@hpg/ports/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createHttpTransport, type HttpRequest } from '../src/http-request.ts';
 import { type InfluxStore, type InfluxStoreOptions, openInfluxStore } from '../src/index.ts';
 import { type Influxd, influxdEngine, influxql, startInfluxd, writeRaw } from './influxd-harness.ts';
 
@@ -208,18 +209,20 @@ engine.describe('influx store on InfluxDB 1.x', () => {
 
     it('sends at most batchSize lines per request and resolves after the last', async () => {
       const bodies: string[] = [];
-      const counting: typeof fetch = async (input, init) => {
-        if (String(input).includes('/write?')) bodies.push(String(init?.body));
-        return fetch(input, init);
+      const transport = createHttpTransport();
+      const counting: HttpRequest = async (url, init) => {
+        if (url.includes('/write?')) bodies.push(String(init.body));
+        return transport.request(url, init);
       };
       const { store } = await fresh({ batchSize: 7 });
       const spy = await openInfluxStore(
         { url: server.url, database: store.database, batchSize: 7 },
-        { fetch: counting },
+        { request: counting },
       );
       const rs = Array.from({ length: 30 }, (_, i) => reading({ ts: T0 + i }));
       await spy.writeReadings(rs);
       await spy.close();
+      transport.close();
       expect(bodies.map((b) => b.split('\n').length)).toEqual([7, 7, 7, 7, 2]);
       expect(await all(store)).toStrictEqual(rs);
     });
