@@ -14,7 +14,8 @@
  *   3. and fetching 256 KB of each partition (HPG_KAFKA_FETCH_PARTITION_BYTES' default);
  *   4. and with two malloc arenas (SERVICE_ENV: MALLOC_ARENA_MAX=2).
  * With HPG_BENCH_BEFORE=<git ref>, two phases instead: the services bundled as they were at that
- * commit (a worktree in the temporary directory), then as they are in the working tree: a code
+ * commit (a worktree in the temporary directory, kept for the next run: `git worktree list`
+ * shows it, `git worktree remove` drops it), then as they are in the working tree: a code
  * change's before/after in one run on the same engines.
  * Reported per phase: msg/s acknowledged and stored, each service's peak RSS (sampled every
  * second from its /metrics) and CPU, and each step's ratios. bench-results/memory.json.

@@ -24,15 +24,26 @@ export interface EnginesInfo {
   readonly mqtt?: EngineHandle & { readonly url: string };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a !== null ? res(a.port) : rej(new Error('no port'))));
+/** Ports this process handed out: the kernel may give a just-closed port again to the next caller. */
+const handedOut = new Set<number>();
+
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((res, rej) => {
+      const s = createServer();
+      s.once('error', rej);
+      s.listen(0, '127.0.0.1', () => {
+        const a = s.address();
+        s.close(() => (typeof a === 'object' && a !== null ? res(a.port) : rej(new Error('no port'))));
+      });
     });
-  });
+    // Engines started side by side each ask for ports before any binds them.
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port that this process has not already handed out');
 }
 
 /** Runs `infra/native/<engine>.sh <command>` for the instance named by `env`. */
