@@ -16,7 +16,7 @@ import { SERVICE_ENV } from '@hpg/platform';
 import mqtt from 'mqtt';
 import { freePort } from '../../tests/engines/engines.ts';
 import { benchDeviceId, benchPassword, writeBenchRegistry } from './bench-fleet.ts';
-import { percentile, serviceArgs } from './stack.ts';
+import { percentile, probeLatencies, serviceArgs } from './stack.ts';
 
 const [devicesArg = '100', secondsArg = '15', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '../..');
@@ -142,37 +142,14 @@ try {
     password: benchPassword(probeId),
     clean: true,
   });
-  const latencies: number[] = [];
-  const polls: Promise<void>[] = [];
-  const tsBase = Date.now() - 7_200_000;
-  for (let i = 0; i < 200; i++) {
-    const ts = tsBase + i;
-    const sentAt = performance.now();
-    await probe.publishAsync(
-      `hpg/v1/devices/${probeId}/meter`,
-      `{"v":1,"deviceId":"${probeId}","ts":"${new Date(ts).toISOString()}","metrics":{"energy_import":{"value":${i},"unit":"Wh"}}}`,
-      { qos: 1 },
-    );
-    polls.push(
-      (async () => {
-        for (let k = 0; k < 2_000; k++) {
-          const body = (await (
-            await fetch(`${api}/api/v1/readings?deviceId=${probeId}&from=${ts}&to=${ts + 1}`)
-          ).json()) as { count?: number };
-          if ((body.count ?? 0) > 0) {
-            latencies.push(performance.now() - sentAt);
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      })(),
-    );
-    await new Promise((r) => setTimeout(r, 80));
-  }
-  await Promise.all(polls);
+  const latencies = await probeLatencies(probe, probeId, async (ts) => {
+    const body = (await (await fetch(`${api}/api/v1/readings?deviceId=${probeId}&from=${ts}&to=${ts + 1}`)).json()) as {
+      count?: number;
+    };
+    return (body.count ?? 0) > 0;
+  });
   await probe.endAsync();
   await latencyLoad;
-  latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(percentile(latencies, p));
   const refused = await metric(api, 'hpg_ingest_messages_total', '{outcome="refusal"}');
   app.kill('SIGTERM');

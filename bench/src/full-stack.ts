@@ -25,9 +25,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { benchDeviceId } from './bench-fleet.ts';
 import { influxCeiling, kafkaCeiling, loadUsage, mosquittoCeiling, readingRecordBytes, runLoad } from './ceilings.ts';
 import { CpuWindow, MACHINE_CPU_PERCENT, type ProcUsage, restOfMachine, round1 } from './proc-stats.ts';
-import { BenchStack, influxQuery, int, percentile, root, sleep, storedReadings } from './stack.ts';
+import { BenchStack, influxQuery, int, percentile, probeLatencies, root, sleep, storedReadings } from './stack.ts';
 
 const [devicesArg = '100', secondsArg = '20', windowArg = '32', latencyRateArg = '5000'] = process.argv.slice(2);
 const devices = Number(devicesArg);
@@ -141,42 +142,23 @@ try {
   log(`latency: 200 probes among ${int(latencyRate)} msg/s`);
   const loading = runLoad([mq.url, devicesArg, '25', windowArg, latencyRateArg]);
   await sleep(3_000);
-  const probeId = `bench-mt-${String(devices).padStart(4, '0')}`;
+  const probeId = benchDeviceId(devices);
   const probe = await mqtt.connectAsync(mq.url, { clientId: probeId, username: probeId, clean: true });
-  const latencies: number[] = [];
-  const tsBase = Date.now() - 7_200_000;
-  const polls: Promise<void>[] = [];
-  for (let i = 0; i < 200; i++) {
-    const ts = tsBase + i;
-    const sentAt = performance.now();
-    await probe.publishAsync(
-      `hpg/v1/devices/${probeId}/meter`,
-      `{"v":1,"deviceId":"${probeId}","ts":"${new Date(ts).toISOString()}","metrics":{"energy_import":{"value":${i},"unit":"Wh"}}}`,
-      { qos: 1 },
-    );
-    polls.push(
-      (async () => {
-        for (let k = 0; k < 2000; k++) {
-          const rows = await influxQuery(
-            influx.url,
-            'bench',
-            `SELECT energy_import FROM meter WHERE device = '${probeId}' AND time = ${ts}ms`,
-          );
-          if (rows.length > 0) {
-            latencies.push(performance.now() - sentAt);
-            return;
-          }
-          await sleep(10);
-        }
-      })(),
-    );
-    if ((i + 1) % 50 === 0) log(`  ${i + 1} probes sent, ${latencies.length} queryable`);
-    await sleep(80);
-  }
-  await Promise.all(polls);
+  const latencies = await probeLatencies(
+    probe,
+    probeId,
+    async (ts) =>
+      (
+        await influxQuery(
+          influx.url,
+          'bench',
+          `SELECT energy_import FROM meter WHERE device = '${probeId}' AND time = ${ts}ms`,
+        )
+      ).length > 0,
+    log,
+  );
   await probe.endAsync();
   await loading;
-  latencies.sort((a, b) => a - b);
 
   const ceilings = { mosquitto, kafka: kafkaResult, influxdb: influxResult };
   const [slowest, slowestCeiling] = Object.entries(ceilings)

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '@hpg/platform';
+import type { MqttClient } from 'mqtt';
 import { buildServices, bundleModule, serviceBundle } from '../../scripts/build.ts';
 import { engineScript, freePort, startInflux, startKafka, startMosquitto } from '../../tests/engines/engines.ts';
 import { writeBenchRegistry } from './bench-fleet.ts';
@@ -204,3 +205,44 @@ export async function influxQuery(url: string, db: string, q: string): Promise<u
 /** Bench meter readings stored in InfluxDB. */
 export const storedReadings = async (url: string, db: string) =>
   Number((await influxQuery(url, db, 'SELECT count(energy_import) FROM meter'))[0]?.[1] ?? 0);
+
+/**
+ * Publish → queryable latency: `count` meter readings from `probeId` (2 hours in the past, one
+ * millisecond apart, QoS 1), sent 80 ms apart; each is polled with `stored(ts)` every 10 ms
+ * until it is found. The latencies in ms, ascending (a probe never found is left out).
+ */
+export async function probeLatencies(
+  probe: MqttClient,
+  probeId: string,
+  stored: (ts: number) => Promise<boolean>,
+  log: (line: string) => void = () => {},
+  count = 200,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  const polls: Promise<void>[] = [];
+  const tsBase = Date.now() - 7_200_000;
+  for (let i = 0; i < count; i++) {
+    const ts = tsBase + i;
+    const sentAt = performance.now();
+    await probe.publishAsync(
+      `hpg/v1/devices/${probeId}/meter`,
+      `{"v":1,"deviceId":"${probeId}","ts":"${new Date(ts).toISOString()}","metrics":{"energy_import":{"value":${i},"unit":"Wh"}}}`,
+      { qos: 1 },
+    );
+    polls.push(
+      (async () => {
+        for (let k = 0; k < 2_000; k++) {
+          if (await stored(ts)) {
+            latencies.push(performance.now() - sentAt);
+            return;
+          }
+          await sleep(10);
+        }
+      })(),
+    );
+    if ((i + 1) % 50 === 0) log(`  ${i + 1} probes sent, ${latencies.length} queryable`);
+    await sleep(80);
+  }
+  await Promise.all(polls);
+  return latencies.sort((a, b) => a - b);
+}

@@ -10,6 +10,7 @@
  * least 32 characters; elsewhere a fixed development secret is used and said so in the log.
  */
 import { readFileSync } from 'node:fs';
+import { isProductionEnv } from '@hpg/auth';
 import type { AlertServiceConfig } from './config.ts';
 
 export interface AlertSecrets {
@@ -28,10 +29,6 @@ export class SecretsError extends Error {
     super(message);
     this.name = 'SecretsError';
   }
-}
-
-export function isProduction(env: Readonly<Record<string, string | undefined>>): boolean {
-  return env.HPG_ENV === 'production' || env.NODE_ENV === 'production';
 }
 
 export function loadAlertSecrets(
@@ -59,7 +56,7 @@ export function loadAlertSecrets(
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const links = fromEnv.length > 0 ? fromEnv : [...config.links.secrets];
-  const production = isProduction(env);
+  const production = isProductionEnv(env);
   if (production && (links.length === 0 || links.some((s) => s.length < 32 || s === DEVELOPMENT_LINK_SECRET))) {
     throw new SecretsError(
       'production needs HPG_ALERT_LINK_SECRET: at least 32 random characters, not the development one',
